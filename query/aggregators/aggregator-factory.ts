@@ -1,0 +1,38 @@
+// The Aggregator seam: Druid's aggregators as a local state / combine / finalize pattern.
+// Per segment, a GroupedAccumulator folds rows into per-group partial values; partials from
+// segments, workers and servers merge with `combine`; `finalize` turns a partial into the JSON value.
+import type { QueryableSegment } from '../queryable-segment.js';
+
+export interface AggregatorFactory {
+  /** Druid aggregator type, e.g. "longSum". */
+  readonly type: string;
+  /** Output name. */
+  readonly name: string;
+  /** The JSON it was parsed from (reported by segmentMetadata and kept in ingestion specs). */
+  readonly json: Readonly<Record<string, unknown>>;
+  /** Columns the aggregator reads. */
+  requiredColumns(): readonly string[];
+  /** A fresh accumulator over one segment. Groups are dense ids 0..n-1 chosen by the caller. */
+  accumulator(segment: QueryableSegment): GroupedAccumulator;
+  /** The partial value of a group that saw no rows (Druid: 0 for count, null for sums/min/max in SQL-compatible mode... see each implementation). */
+  empty(): unknown;
+  /** Merge two partial values; must be associative and commutative, and may return either argument mutated. */
+  combine(left: unknown, right: unknown): unknown;
+  /** The value reported to the user (e.g. an HLL sketch becomes its estimate). */
+  finalize(partial: unknown): unknown;
+  /**
+   * Order of finalized values for sorting (topN metric, limitSpec); nulls first.
+   * Returns <0, 0, >0.
+   */
+  compare(left: unknown, right: unknown): number;
+}
+
+export interface GroupedAccumulator {
+  /**
+   * Fold rows[i] into group groups[i] for i in 0..length-1. Rows may repeat (multi-value
+   * dimensions) and groups may be any non-negative integers; the accumulator grows as needed.
+   */
+  aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void;
+  /** The partial value of a group; empty() for a group that saw no rows. */
+  result(group: number): unknown;
+}
