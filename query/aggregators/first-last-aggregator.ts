@@ -1,0 +1,139 @@
+// longFirst/longLast, doubleFirst/doubleLast, floatFirst/floatLast, stringFirst/stringLast.
+// Per group, the value of the row with the smallest (first) or largest (last) time. Ties keep the
+// first row seen (first) or the last row seen (last). As Druid does since 28, a null value is a
+// value like any other: only rows whose time is null are skipped. A group with no rows is null.
+import type { QueryableSegment } from '../queryable-segment.js';
+import type { AggregatorFactory, GroupedAccumulator } from './aggregator-factory.js';
+import { growFloat64, grownCapacity, growUint8 } from './grouped-arrays.js';
+import type { JsonObject } from './json-fields.js';
+import { numericInput } from './numeric-input.js';
+import { compareNullableNumbers, finalizeNumber, type NumericValueType } from './numeric-value-type.js';
+import { numericRowReader, stringRowReader, timeRows, type RowValueReader } from './row-value-reader.js';
+import type { RowNumericInput } from './numeric-input.js';
+
+/** Partial value: the chosen row's time and value. */
+export interface TimedValue {
+  readonly timeMs: number;
+  readonly value: number | string | null;
+}
+
+export type FirstOrLast = 'First' | 'Last';
+export type FirstLastValueType = NumericValueType | 'string';
+
+export interface FirstLastSpec {
+  readonly valueType: FirstLastValueType;
+  readonly which: FirstOrLast;
+  readonly name: string;
+  readonly fieldName: string;
+  /** Column giving each row's time (ms); "__time" by default. */
+  readonly timeColumn: string;
+  /** stringFirst/stringLast only: longer values are cut to this many UTF-8 bytes. */
+  readonly maxStringBytes: number;
+}
+
+export class FirstLastAggregatorFactory implements AggregatorFactory {
+  readonly type: string;
+  readonly name: string;
+
+  constructor(
+    readonly spec: FirstLastSpec,
+    readonly json: JsonObject,
+  ) {
+    this.type = `${spec.valueType}${spec.which}`;
+    this.name = spec.name;
+  }
+
+  requiredColumns(): readonly string[] {
+    return this.spec.timeColumn === '__time' ? [this.spec.fieldName] : [this.spec.fieldName, this.spec.timeColumn];
+  }
+
+  accumulator(segment: QueryableSegment): GroupedAccumulator {
+    const { valueType, fieldName, timeColumn, maxStringBytes, which } = this.spec;
+    const reader: RowValueReader<number | string> =
+      valueType === 'string'
+        ? stringRowReader(segment, fieldName, maxStringBytes)
+        : numericRowReader(numericInput(segment, fieldName, valueType));
+    return new FirstLastAccumulator(timeRows(segment, timeColumn), reader, which === 'Last');
+  }
+
+  empty(): null {
+    return null;
+  }
+
+  combine(left: unknown, right: unknown): unknown {
+    if (left === null || left === undefined) return right ?? null;
+    if (right === null || right === undefined) return left;
+    const leftTime = (left as TimedValue).timeMs;
+    const rightTime = (right as TimedValue).timeMs;
+    if (this.spec.which === 'First') return rightTime < leftTime ? right : left;
+    return rightTime >= leftTime ? right : left;
+  }
+
+  finalize(partial: unknown): unknown {
+    if (partial === null || partial === undefined) return null;
+    const value = (partial as TimedValue).value;
+    if (this.spec.valueType === 'string' || value === null) return value;
+    return finalizeNumber(this.spec.valueType, value);
+  }
+
+  compare(left: unknown, right: unknown): number {
+    if (this.spec.valueType !== 'string') return compareNullableNumbers(left, right);
+    return compareNullableStrings(left, right);
+  }
+}
+
+/** UTF-16 code unit order with nulls first. */
+export function compareNullableStrings(left: unknown, right: unknown): number {
+  const leftNull = left === null || left === undefined;
+  const rightNull = right === null || right === undefined;
+  if (leftNull || rightNull) return leftNull === rightNull ? 0 : leftNull ? -1 : 1;
+  const a = String(left);
+  const b = String(right);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Chooses one row per group by time; values are read only when a result is asked for. */
+class FirstLastAccumulator implements GroupedAccumulator {
+  private bestTimes = new Float64Array(0);
+  private bestRows = new Float64Array(0);
+  private seen = new Uint8Array(0);
+
+  constructor(
+    private readonly time: RowNumericInput,
+    private readonly read: RowValueReader<number | string>,
+    private readonly last: boolean,
+  ) {}
+
+  aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void {
+    let { bestTimes, bestRows, seen } = this;
+    const { values: times, nulls } = this.time;
+    const last = this.last;
+    for (let index = 0; index < length; index++) {
+      const row = rows[index]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const group = groups[index]!;
+      if (group >= seen.length) {
+        this.grow(group + 1);
+        ({ bestTimes, bestRows, seen } = this);
+      }
+      const time = times[row]!;
+      const better = seen[group] === 0 || (last ? time >= bestTimes[group]! : time < bestTimes[group]!);
+      if (!better) continue;
+      bestTimes[group] = time;
+      bestRows[group] = row;
+      seen[group] = 1;
+    }
+  }
+
+  private grow(needed: number): void {
+    const capacity = grownCapacity(this.seen.length, needed);
+    this.bestTimes = growFloat64(this.bestTimes, capacity, 0);
+    this.bestRows = growFloat64(this.bestRows, capacity, 0);
+    this.seen = growUint8(this.seen, capacity);
+  }
+
+  result(group: number): TimedValue | null {
+    if (group >= this.seen.length || this.seen[group] === 0) return null;
+    return { timeMs: this.bestTimes[group]!, value: this.read(this.bestRows[group]!) };
+  }
+}

@@ -1,0 +1,98 @@
+// longSum, doubleSum, floatSum: the sum of a column's non-null values per group; null when a group
+// saw only nulls or no rows (SQL-compatible null handling). longSum truncates each input to an
+// integer (Druid reads the column as long); sums are held in float64, exact up to 2^53.
+import type { QueryableSegment } from '../queryable-segment.js';
+import type { AggregatorFactory, GroupedAccumulator } from './aggregator-factory.js';
+import type { JsonObject } from './json-fields.js';
+import { numericInput, type DictionaryNumericInput, type NumericInput, type RowNumericInput } from './numeric-input.js';
+import { compareNullableNumbers, finalizeNumber, type NumericValueType } from './numeric-value-type.js';
+import { NullableNumberState } from './nullable-number-state.js';
+
+export class SumAggregatorFactory implements AggregatorFactory {
+  readonly type: string;
+
+  constructor(
+    readonly valueType: NumericValueType,
+    readonly name: string,
+    readonly fieldName: string,
+    readonly json: JsonObject,
+  ) {
+    this.type = `${valueType}Sum`;
+  }
+
+  requiredColumns(): readonly string[] {
+    return [this.fieldName];
+  }
+
+  accumulator(segment: QueryableSegment): GroupedAccumulator {
+    return new SumAccumulator(numericInput(segment, this.fieldName, this.valueType));
+  }
+
+  empty(): null {
+    return null;
+  }
+
+  combine(left: unknown, right: unknown): unknown {
+    if (left === null || left === undefined) return right ?? null;
+    if (right === null || right === undefined) return left;
+    return (left as number) + (right as number);
+  }
+
+  finalize(partial: unknown): unknown {
+    return finalizeNumber(this.valueType, partial);
+  }
+
+  compare(left: unknown, right: unknown): number {
+    return compareNullableNumbers(left, right);
+  }
+}
+
+class SumAccumulator implements GroupedAccumulator {
+  private readonly state = new NullableNumberState(0);
+
+  constructor(private readonly input: NumericInput) {}
+
+  aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void {
+    const input = this.input;
+    if (input.kind === 'dictionary') this.sumDictionary(input, rows, groups, length);
+    else if (input.kind === 'rows') this.sumRows(input, rows, groups, length);
+  }
+
+  private sumRows(input: RowNumericInput, rows: Uint32Array, groups: Uint32Array, length: number): void {
+    const state = this.state;
+    let { values: sums, seen } = state;
+    const { values, nulls } = input;
+    for (let index = 0; index < length; index++) {
+      const row = rows[index]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const group = groups[index]!;
+      if (group >= sums.length) {
+        state.grow(group + 1);
+        ({ values: sums, seen } = state);
+      }
+      sums[group] += values[row]!;
+      seen[group] = 1;
+    }
+  }
+
+  private sumDictionary(input: DictionaryNumericInput, rows: Uint32Array, groups: Uint32Array, length: number): void {
+    const state = this.state;
+    let { values: sums, seen } = state;
+    const { ids, dictionaryValues, dictionaryNulls } = input;
+    for (let index = 0; index < length; index++) {
+      const id = ids[rows[index]!]!;
+      if (dictionaryNulls[id] === 1) continue;
+      const group = groups[index]!;
+      if (group >= sums.length) {
+        state.grow(group + 1);
+        ({ values: sums, seen } = state);
+      }
+      sums[group] += dictionaryValues[id]!;
+      seen[group] = 1;
+    }
+  }
+
+  result(group: number): number | null {
+    return this.state.result(group);
+  }
+}
