@@ -1,0 +1,313 @@
+// The embedded metadata store: one SQLite file (better-sqlite3), WAL journal, synchronous=FULL so an
+// acknowledged publish survives a crash or power loss. better-sqlite3 is synchronous; the async
+// MetadataStore methods resolve after the statement has committed.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as DatabaseConnection, Statement } from 'better-sqlite3';
+import { SedimentError, invalidInput } from './errors.js';
+import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
+import { migrations, schemaMigrationsTable } from './metadata-schema.js';
+import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
+
+interface SegmentRow {
+  id: string;
+  data_source: string;
+  start_ms: number;
+  end_ms: number;
+  version: string;
+  partition_number: number;
+  used: number;
+  deep_storage_key: string;
+  size_bytes: number;
+  payload: string;
+  created_ms: number;
+}
+
+interface TaskRow {
+  id: string;
+  type: string;
+  data_source: string;
+  state: string;
+  created_ms: number;
+  duration_ms: number | null;
+  error_message: string | null;
+  spec: string;
+  report: string | null;
+}
+
+const segmentColumns =
+  'id, data_source, start_ms, end_ms, version, partition_number, used, deep_storage_key, size_bytes, payload, created_ms';
+const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition_number';
+const taskStates: readonly TaskState[] = ['RUNNING', 'SUCCESS', 'FAILED'];
+/** SQLite waits this long for another process's write lock before failing with SQLITE_BUSY. */
+const busyTimeoutMs = 10_000;
+
+export class SqliteMetadataStore implements MetadataStore {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  private constructor(private readonly db: DatabaseConnection) {
+    this.statements = prepareStatements(db);
+  }
+
+  /** Open (creating if absent) the database file and bring its schema up to date. */
+  static open(path: string): SqliteMetadataStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      applyMigrations(db);
+      return new SqliteMetadataStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = []): Promise<void> {
+    segments.forEach((segment, index) => validateSegmentRecord(segment, `segments[${index}]`));
+    const nowMs = Date.now();
+    this.db.transaction(() => {
+      for (const segment of segments) this.insertSegment(segment, nowMs);
+      for (const id of markUnused) this.statements.markUnused.run(nowMs, id);
+    }).immediate();
+  }
+
+  /** Insert one segment as used; an identical used row is a retried publish and is left alone. */
+  private insertSegment(segment: SegmentRecord, nowMs: number): void {
+    const payload = JSON.stringify(segment.info);
+    const existing = this.statements.segmentById.get(segment.id) as SegmentRow | undefined;
+    if (existing !== undefined) {
+      const identical = existing.used === 1 && existing.deep_storage_key === segment.deepStorageKey && existing.payload === payload;
+      if (identical) return;
+      throw new SedimentError('conflict', `segment ${segment.id} is already published; a new publish needs a new version`);
+    }
+    this.statements.insertSegment.run({
+      id: segment.id,
+      dataSource: segment.dataSource,
+      startMs: segment.interval.startMs,
+      endMs: segment.interval.endMs,
+      version: segment.version,
+      partition: segment.partition,
+      deepStorageKey: segment.deepStorageKey,
+      sizeBytes: segment.sizeBytes,
+      payload,
+      createdMs: segment.createdMs,
+      updatedMs: nowMs,
+    });
+  }
+
+  async usedSegments(dataSource?: string, interval?: TimeInterval): Promise<SegmentRecord[]> {
+    const { statements } = this;
+    let rows: unknown[];
+    if (dataSource === undefined && interval === undefined) rows = statements.usedAll.all();
+    else if (interval === undefined) rows = statements.usedOfDataSource.all(dataSource);
+    else if (dataSource === undefined) rows = statements.usedOverlapping.all(interval.endMs, interval.startMs);
+    else rows = statements.usedOfDataSourceOverlapping.all(dataSource, interval.endMs, interval.startMs);
+    return (rows as SegmentRow[]).map(segmentFromRow);
+  }
+
+  async allSegments(dataSource: string): Promise<SegmentRecord[]> {
+    return (this.statements.allOfDataSource.all(dataSource) as SegmentRow[]).map(segmentFromRow);
+  }
+
+  /** One segment by id, used or not; undefined if it was never published. */
+  async segment(id: string): Promise<SegmentRecord | undefined> {
+    const row = this.statements.segmentById.get(id) as SegmentRow | undefined;
+    return row === undefined ? undefined : segmentFromRow(row);
+  }
+
+  /**
+   * Segments (used or not) whose used status changed — published or marked unused — at or after
+   * `sinceMs`, for incremental polling. The caller applies them idempotently and should pass its
+   * previous poll's start time minus a margin longer than any write transaction, because a
+   * transaction stamped before a poll may commit after it.
+   */
+  async segmentsChangedSince(sinceMs: number): Promise<SegmentRecord[]> {
+    return (this.statements.changedSince.all(sinceMs) as SegmentRow[]).map(segmentFromRow);
+  }
+
+  async markUnused(segmentIds: readonly string[]): Promise<number> {
+    const nowMs = Date.now();
+    return this.db.transaction(() => {
+      let changed = 0;
+      for (const id of segmentIds) changed += this.statements.markUnused.run(nowMs, id).changes;
+      return changed;
+    }).immediate();
+  }
+
+  async dataSources(): Promise<string[]> {
+    return (this.statements.dataSources.all() as { data_source: string }[]).map((row) => row.data_source);
+  }
+
+  async insertTask(task: TaskRecord): Promise<void> {
+    validateTaskRecord(task);
+    const result = this.statements.insertTask.run({
+      id: task.id,
+      type: task.type,
+      dataSource: task.dataSource,
+      state: task.state,
+      createdMs: task.createdMs,
+      durationMs: task.durationMs,
+      errorMessage: task.errorMessage,
+      spec: JSON.stringify(task.spec ?? null),
+      report: task.report === null || task.report === undefined ? null : JSON.stringify(task.report),
+    });
+    if (result.changes === 0) throw new SedimentError('conflict', `task ${task.id} already exists`);
+  }
+
+  async updateTask(
+    id: string,
+    change: Partial<Pick<TaskRecord, 'state' | 'durationMs' | 'errorMessage' | 'report'>>,
+  ): Promise<void> {
+    if (change.state !== undefined && !taskStates.includes(change.state)) {
+      throw invalidInput('state', `must be one of ${taskStates.join(', ')}`);
+    }
+    const result = this.statements.updateTask.run({
+      id,
+      setState: change.state === undefined ? 0 : 1,
+      state: change.state ?? null,
+      setDuration: 'durationMs' in change ? 1 : 0,
+      durationMs: change.durationMs ?? null,
+      setError: 'errorMessage' in change ? 1 : 0,
+      errorMessage: change.errorMessage ?? null,
+      setReport: 'report' in change ? 1 : 0,
+      report: change.report === null || change.report === undefined ? null : JSON.stringify(change.report),
+    });
+    if (result.changes === 0) throw new SedimentError('not_found', `task ${id} does not exist`);
+  }
+
+  async task(id: string): Promise<TaskRecord | undefined> {
+    const row = this.statements.taskById.get(id) as TaskRow | undefined;
+    return row === undefined ? undefined : taskFromRow(row);
+  }
+
+  /** All tasks, newest first. */
+  async tasks(): Promise<TaskRecord[]> {
+    return (this.statements.allTasks.all() as TaskRow[]).map(taskFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function prepareStatements(db: DatabaseConnection) {
+  const select = `SELECT ${segmentColumns} FROM segments`;
+  const overlaps = 'start_ms < ? AND end_ms > ?';
+  const prepare = (sql: string): Statement => db.prepare(sql);
+  return {
+    segmentById: prepare(`${select} WHERE id = ?`),
+    insertSegment: prepare(
+      `INSERT INTO segments (${segmentColumns}, used_status_last_updated_ms)
+       VALUES (@id, @dataSource, @startMs, @endMs, @version, @partition, TRUE, @deepStorageKey, @sizeBytes, @payload, @createdMs, @updatedMs)`,
+    ),
+    markUnused: prepare('UPDATE segments SET used = FALSE, used_status_last_updated_ms = ? WHERE id = ? AND used'),
+    usedAll: prepare(`${select} WHERE used ${segmentOrder}`),
+    usedOfDataSource: prepare(`${select} WHERE data_source = ? AND used ${segmentOrder}`),
+    usedOverlapping: prepare(`${select} WHERE used AND ${overlaps} ${segmentOrder}`),
+    usedOfDataSourceOverlapping: prepare(`${select} WHERE data_source = ? AND used AND ${overlaps} ${segmentOrder}`),
+    allOfDataSource: prepare(`${select} WHERE data_source = ? ${segmentOrder}`),
+    changedSince: prepare(`${select} WHERE used_status_last_updated_ms >= ? ${segmentOrder}`),
+    dataSources: prepare('SELECT DISTINCT data_source FROM segments WHERE used ORDER BY data_source'),
+    insertTask: prepare(
+      `INSERT INTO tasks (id, type, data_source, state, created_ms, duration_ms, error_message, spec, report)
+       VALUES (@id, @type, @dataSource, @state, @createdMs, @durationMs, @errorMessage, @spec, @report)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    // One statement for every subset of fields: a flag per field says whether to overwrite it.
+    updateTask: prepare(
+      `UPDATE tasks SET
+         state = CASE WHEN @setState = 1 THEN @state ELSE state END,
+         duration_ms = CASE WHEN @setDuration = 1 THEN @durationMs ELSE duration_ms END,
+         error_message = CASE WHEN @setError = 1 THEN @errorMessage ELSE error_message END,
+         report = CASE WHEN @setReport = 1 THEN @report ELSE report END
+       WHERE id = @id`,
+    ),
+    taskById: prepare('SELECT * FROM tasks WHERE id = ?'),
+    allTasks: prepare('SELECT * FROM tasks ORDER BY created_ms DESC, id'),
+  };
+}
+
+function applyMigrations(db: DatabaseConnection): void {
+  db.exec(schemaMigrationsTable);
+  db.transaction(() => {
+    const appliedRows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+    const applied = new Set(appliedRows.map((row) => row.version));
+    const newestKnown = migrations[migrations.length - 1]?.version ?? 0;
+    const newestApplied = Math.max(0, ...applied);
+    if (newestApplied > newestKnown) {
+      throw new SedimentError(
+        'conflict',
+        `metadata schema version ${newestApplied} is newer than this Sediment supports (${newestKnown}); upgrade Sediment`,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_ms) VALUES (?, ?, ?)');
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements) db.exec(statement);
+      record.run(migration.version, migration.description, Date.now());
+    }
+  }).immediate();
+}
+
+function segmentFromRow(row: SegmentRow): SegmentRecord {
+  return {
+    id: row.id,
+    dataSource: row.data_source,
+    interval: { startMs: row.start_ms, endMs: row.end_ms },
+    version: row.version,
+    partition: row.partition_number,
+    used: row.used === 1,
+    deepStorageKey: row.deep_storage_key,
+    sizeBytes: row.size_bytes,
+    info: JSON.parse(row.payload) as SegmentInfo,
+    createdMs: row.created_ms,
+  };
+}
+
+function taskFromRow(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    dataSource: row.data_source,
+    state: row.state as TaskState,
+    createdMs: row.created_ms,
+    durationMs: row.duration_ms,
+    errorMessage: row.error_message,
+    spec: JSON.parse(row.spec) as unknown,
+    report: row.report === null ? null : (JSON.parse(row.report) as unknown),
+  };
+}
+
+function validateSegmentRecord(segment: SegmentRecord, path: string): void {
+  if (typeof segment.id !== 'string' || segment.id === '') throw invalidInput(`${path}.id`, 'must be a non-empty string');
+  if (typeof segment.dataSource !== 'string' || segment.dataSource === '') {
+    throw invalidInput(`${path}.dataSource`, 'must be a non-empty string');
+  }
+  const { startMs, endMs } = segment.interval;
+  if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs) || startMs >= endMs) {
+    throw invalidInput(`${path}.interval`, `must be integer ms with start < end, got [${startMs}, ${endMs})`);
+  }
+  if (typeof segment.version !== 'string' || segment.version === '') throw invalidInput(`${path}.version`, 'must be a non-empty string');
+  if (!Number.isSafeInteger(segment.partition) || segment.partition < 0) {
+    throw invalidInput(`${path}.partition`, 'must be a non-negative integer');
+  }
+  if (typeof segment.deepStorageKey !== 'string' || segment.deepStorageKey === '') {
+    throw invalidInput(`${path}.deepStorageKey`, 'must be a non-empty string');
+  }
+  if (!Number.isSafeInteger(segment.sizeBytes) || segment.sizeBytes < 0) {
+    throw invalidInput(`${path}.sizeBytes`, 'must be a non-negative integer');
+  }
+  if (!Number.isSafeInteger(segment.createdMs)) throw invalidInput(`${path}.createdMs`, 'must be integer ms');
+}
+
+function validateTaskRecord(task: TaskRecord): void {
+  if (typeof task.id !== 'string' || task.id === '') throw invalidInput('id', 'must be a non-empty string');
+  if (typeof task.type !== 'string' || task.type === '') throw invalidInput('type', 'must be a non-empty string');
+  if (typeof task.dataSource !== 'string') throw invalidInput('dataSource', 'must be a string');
+  if (!taskStates.includes(task.state)) throw invalidInput('state', `must be one of ${taskStates.join(', ')}`);
+  if (!Number.isSafeInteger(task.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
+}

@@ -1,0 +1,81 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../cluster/config.js';
+import { SedimentError } from '../../cluster/errors.js';
+
+function configFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sediment-config-')), 'sediment.json');
+  writeFileSync(file, content);
+  return file;
+}
+
+function assertInvalid(run: () => unknown, fieldPrefix: string): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof SedimentError);
+    assert.equal(error.code, 'invalid_input');
+    assert.ok(error.message.startsWith(`${fieldPrefix}:`), error.message);
+    return true;
+  });
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults, with paths derived from dataDir', () => {
+    const config = loadConfig({ env: {} });
+    assert.deepEqual(config, {
+      dataDir: './var',
+      port: 8888,
+      host: '0.0.0.0',
+      metadata: { type: 'sqlite', path: 'var/metadata.sqlite' },
+      deepStorage: { type: 'local', dir: 'var/deep-storage' },
+      segmentCache: { dir: 'var/segment-cache', maxSizeBytes: 10 * 1024 ** 3 },
+      query: { maxConcurrentQueries: 8, defaultTimeoutMs: 300_000, maxGroups: 500_000 },
+      quickstart: { sampleDataSource: true, sampleRows: 1_000_000 },
+    });
+  });
+
+  it('layers file < env < overrides, deep-merging sections', () => {
+    const file = configFile(JSON.stringify({ dataDir: '/from-file', port: 1000, query: { maxGroups: 7 }, segmentCache: { maxSizeBytes: 5 } }));
+    const config = loadConfig({
+      file,
+      env: { SEDIMENT_PORT: '2000', SEDIMENT_DATA_DIR: '/from-env' },
+      overrides: { port: 3000, query: { defaultTimeoutMs: 9 } },
+    });
+    assert.equal(config.port, 3000);
+    assert.equal(config.dataDir, '/from-env');
+    assert.deepEqual(config.query, { maxConcurrentQueries: 8, defaultTimeoutMs: 9, maxGroups: 7 });
+    assert.deepEqual(config.segmentCache, { dir: '/from-env/segment-cache', maxSizeBytes: 5 });
+    assert.equal(config.metadata.path, '/from-env/metadata.sqlite');
+  });
+
+  it('keeps explicitly configured paths when dataDir changes', () => {
+    const file = configFile(JSON.stringify({ metadata: { type: 'sqlite', path: '/db/meta.sqlite' } }));
+    const config = loadConfig({ file, env: {}, overrides: { dataDir: '/data' } });
+    assert.equal(config.metadata.path, '/db/meta.sqlite');
+    assert.equal(config.deepStorage.dir, '/data/deep-storage');
+  });
+
+  it('ignores undefined overrides', () => {
+    assert.equal(loadConfig({ env: { SEDIMENT_PORT: '1234' }, overrides: { port: undefined } }).port, 1234);
+  });
+
+  it('names the offending key', () => {
+    assertInvalid(() => loadConfig({ file: configFile('{"prot": 1}'), env: {} }), 'prot');
+    assertInvalid(() => loadConfig({ file: configFile('{"query": {"maxGroup": 1}}'), env: {} }), 'query.maxGroup');
+    assertInvalid(() => loadConfig({ file: configFile('{"query": {"maxGroups": -1}}'), env: {} }), 'query.maxGroups');
+    assertInvalid(() => loadConfig({ file: configFile('{"port": "80"}'), env: {} }), 'port');
+    assertInvalid(() => loadConfig({ file: configFile('{"port": 70000}'), env: {} }), 'port');
+    assertInvalid(() => loadConfig({ file: configFile('{"metadata": {"type": "mysql"}}'), env: {} }), 'metadata.type');
+    assertInvalid(() => loadConfig({ file: configFile('{"quickstart": {"sampleDataSource": "yes"}}'), env: {} }), 'quickstart.sampleDataSource');
+    assertInvalid(() => loadConfig({ file: configFile('{"segmentCache": 5}'), env: {} }), 'segmentCache');
+    assertInvalid(() => loadConfig({ env: { SEDIMENT_PORT: 'eighty' } }), 'SEDIMENT_PORT');
+  });
+
+  it('rejects a file that is not a JSON object', () => {
+    assert.throws(() => loadConfig({ file: configFile('{"port": 1'), env: {} }), /not valid JSON/);
+    assert.throws(() => loadConfig({ file: configFile('[1]'), env: {} }), /must hold a JSON object/);
+    assert.throws(() => loadConfig({ file: '/nonexistent/sediment.json', env: {} }), /cannot be read/);
+  });
+});
