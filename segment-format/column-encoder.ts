@@ -1,0 +1,22 @@
+// Chooses the encoder for a column of the in-memory model.
+import type { ColumnData } from './columns.js';
+import { encodeComplexColumn } from './complex-column-encoder.js';
+import type { EncodedColumn } from './encoded-column.js';
+import { encodeNumericColumn } from './numeric-column-encoder.js';
+import { invalidSegmentInput } from './segment-format-error.js';
+import { encodeMultiValueStringColumn, encodeStringColumn } from './string-column-encoder.js';
+
+export function encodeColumn(name: string, column: ColumnData, rowCount: number): EncodedColumn {
+  switch (column.kind) {
+    case 'string':
+      return column.multiValue ? encodeMultiValueStringColumn(name, column, rowCount) : encodeStringColumn(name, column, rowCount);
+    case 'long':
+    case 'float':
+    case 'double':
+      return encodeNumericColumn(name, column, rowCount);
+    case 'hyperUnique':
+      return encodeComplexColumn(name, column, rowCount);
+    default:
+      throw invalidSegmentInput(`column ${name}: unknown kind ${JSON.stringify((column as { kind: unknown }).kind)}`);
+  }
+}

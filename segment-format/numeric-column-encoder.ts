@@ -1,0 +1,70 @@
+// Encodes LONG (int64), FLOAT (f32) and DOUBLE (f64) columns: a blocked values section and, only when
+// the column has nulls, a raw portable roaring bitmap of the null rows.
+import type { RoaringBitmap32 } from 'roaring';
+import type { NumericColumnData } from './columns.js';
+import { compressBlocks } from './block-compression.js';
+import { bytesOf, type EncodedColumn } from './encoded-column.js';
+import { isInt64Representable, writeInt64 } from './int64-codec.js';
+import { invalidSegmentInput } from './segment-format-error.js';
+
+export function encodeNumericColumn(name: string, column: NumericColumnData, rowCount: number): EncodedColumn {
+  if (column.values.length !== rowCount) throw invalidSegmentInput(`column ${name}: has ${column.values.length} values for ${rowCount} rows`);
+  const nulls = column.nulls === null || column.nulls.isEmpty ? null : column.nulls;
+  if (nulls !== null && nulls.maximum() >= rowCount) throw invalidSegmentInput(`column ${name}: null row ${nulls.maximum()} is past the last row`);
+  const nullMask = nulls === null ? null : maskOf(nulls, rowCount);
+  const values = column.kind === 'float' ? toFloat32(column.values) : toFloat64(column.values);
+  const payload = column.kind === 'long' ? encodeLongs(name, values as Float64Array, nullMask) : bytesOf(values);
+  const sections: [string, Uint8Array][] = [['values', compressBlocks(payload)]];
+  if (nulls !== null) {
+    const compact = nulls.clone();
+    compact.runOptimize();
+    sections.push(['nulls', compact.serialize('portable')]);
+  }
+  const range = valueRange(values, nullMask);
+  return {
+    encoding: column.kind,
+    idWidthBytes: null,
+    sections,
+    stats: { type: column.kind === 'long' ? 'LONG' : column.kind === 'float' ? 'FLOAT' : 'DOUBLE', multiValue: false, hasNulls: nulls !== null, cardinality: null, ...range },
+  };
+}
+
+/** int64 payload; a null row is written as 0 whatever its in-memory value. */
+function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null): Uint8Array {
+  const words = new Uint32Array(values.length * 2);
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!;
+    if (isInt64Representable(value)) writeInt64(words, row, value);
+    else if (nullMask === null || nullMask[row] === 0) throw invalidSegmentInput(`column ${name}: row ${row} value ${value} is not an integer in int64 range`);
+  }
+  return bytesOf(words);
+}
+
+/** Smallest and largest non-null, non-NaN value. */
+function valueRange(values: Float64Array | Float32Array, nullMask: Uint8Array | null): { minValue: number | null; maxValue: number | null } {
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  let seen = false;
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!;
+    if (value !== value || (nullMask !== null && nullMask[row] !== 0)) continue;
+    seen = true;
+    if (value < minimum) minimum = value;
+    if (value > maximum) maximum = value;
+  }
+  return seen ? { minValue: minimum, maxValue: maximum } : { minValue: null, maxValue: null };
+}
+
+function maskOf(nulls: RoaringBitmap32, rowCount: number): Uint8Array {
+  const mask = new Uint8Array(rowCount);
+  for (const row of nulls.toUint32Array()) mask[row] = 1;
+  return mask;
+}
+
+function toFloat32(values: Float64Array | Float32Array): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
+
+function toFloat64(values: Float64Array | Float32Array): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
+}

@@ -1,0 +1,83 @@
+// Encodes single- and multi-value string columns: dictionary, ids (and offsets), bitmaps.
+import { allocateIds, type DictionaryIds, type MultiValueStringColumnData, type StringColumnData } from './columns.js';
+import { groupRowsById, type GroupedRows } from './bitmap-index-builder.js';
+import { encodeBitmapSection } from './bitmap-section.js';
+import { compressBlocks } from './block-compression.js';
+import { encodeDictionary } from './dictionary-codec.js';
+import { bytesOf, type EncodedColumn } from './encoded-column.js';
+import { invalidSegmentInput } from './segment-format-error.js';
+
+export function encodeStringColumn(name: string, column: StringColumnData, rowCount: number): EncodedColumn {
+  if (column.ids.length !== rowCount) throw invalidSegmentInput(`column ${name}: has ${column.ids.length} ids for ${rowCount} rows`);
+  const ids = canonicalIds(name, column.ids, column.dictionary.length);
+  const bitmaps = groupRowsById({ ...column, ids }, name);
+  const hasNulls = nullRowsExist(column.dictionary, bitmaps);
+  return {
+    encoding: 'string',
+    idWidthBytes: ids.BYTES_PER_ELEMENT as 1 | 2 | 4,
+    sections: [
+      ['dictionary', compressBlocks(encodeDictionary(column.dictionary, name))],
+      ['ids', compressBlocks(bytesOf(ids))],
+      ['bitmaps', encodeBitmapSection(bitmaps)],
+    ],
+    stats: { type: 'STRING', multiValue: false, hasNulls, ...dictionaryStats(column.dictionary) },
+  };
+}
+
+export function encodeMultiValueStringColumn(name: string, column: MultiValueStringColumnData, rowCount: number): EncodedColumn {
+  const multiValue = checkOffsets(name, column.offsets, column.ids.length, rowCount);
+  const ids = canonicalIds(name, column.ids, column.dictionary.length);
+  const bitmaps = groupRowsById({ ...column, ids }, name);
+  const hasNulls = nullRowsExist(column.dictionary, bitmaps);
+  return {
+    encoding: 'multiValueString',
+    idWidthBytes: ids.BYTES_PER_ELEMENT as 1 | 2 | 4,
+    sections: [
+      ['dictionary', compressBlocks(encodeDictionary(column.dictionary, name))],
+      ['offsets', compressBlocks(bytesOf(column.offsets))],
+      ['ids', compressBlocks(bytesOf(ids))],
+      ['bitmaps', encodeBitmapSection(bitmaps)],
+    ],
+    stats: { type: 'STRING', multiValue, hasNulls, ...dictionaryStats(column.dictionary) },
+  };
+}
+
+/** Checks the offsets contract (every row has at least one value) and reports whether some row has several. */
+function checkOffsets(name: string, offsets: Uint32Array, idCount: number, rowCount: number): boolean {
+  if (offsets.length !== rowCount + 1) throw invalidSegmentInput(`column ${name}: offsets has length ${offsets.length}, expected ${rowCount + 1}`);
+  if (offsets[0] !== 0) throw invalidSegmentInput(`column ${name}: offsets[0] must be 0`);
+  if (offsets[rowCount] !== idCount) throw invalidSegmentInput(`column ${name}: offsets[${rowCount}] must equal the id count ${idCount}`);
+  let multiValue = false;
+  for (let row = 0; row < rowCount; row++) {
+    const length = offsets[row + 1]! - offsets[row]!;
+    if (length < 1) throw invalidSegmentInput(`column ${name}: row ${row} has no values (store null or [] as [null])`);
+    if (length > 1) multiValue = true;
+  }
+  return multiValue;
+}
+
+/** The ids in the narrowest width for the dictionary, so readers can rely on the width. */
+function canonicalIds(name: string, ids: DictionaryIds, dictionarySize: number): DictionaryIds {
+  if (allocateIds(dictionarySize, 0).BYTES_PER_ELEMENT === ids.BYTES_PER_ELEMENT) return ids;
+  const converted = allocateIds(dictionarySize, ids.length);
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index]!;
+    if (id >= dictionarySize) throw invalidSegmentInput(`column ${name}: ids[${index}] = ${id} is outside the dictionary of ${dictionarySize}`);
+    converted[index] = id;
+  }
+  return converted;
+}
+
+function nullRowsExist(dictionary: readonly (string | null)[], grouped: GroupedRows): boolean {
+  return dictionary.length > 0 && dictionary[0] === null && grouped.starts[1]! > grouped.starts[0]!;
+}
+
+function dictionaryStats(dictionary: readonly (string | null)[]): { cardinality: number; minValue: string | null; maxValue: string | null } {
+  const first = dictionary[0] === null ? 1 : 0;
+  const hasValues = dictionary.length > first;
+  return {
+    cardinality: dictionary.length,
+    minValue: hasValues ? (dictionary[first] as string) : null,
+    maxValue: hasValues ? (dictionary[dictionary.length - 1] as string) : null,
+  };
+}
