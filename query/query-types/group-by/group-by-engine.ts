@@ -1,0 +1,49 @@
+// groupBy: per segment, group on dictionary ids; merge groups by value; finalize with post-aggregators,
+// having, ordering and limit.
+import { limitSpecOrder, naturalOrder, type SortableRow } from '../../limit/row-comparator.js';
+import type { SegmentSlice } from '../../segment-slice.js';
+import { checkDeadline } from '../deadline.js';
+import { aggregateGroups } from '../grouped-aggregation.js';
+import { groupRowsOf, mergeGroupRows, type GroupRows } from '../group-rows.js';
+import { finalizeMetrics } from '../metric-values.js';
+import { clippedIntervals } from '../selected-rows.js';
+import { emptyAllTimestamp, formatBucketTimestamp } from '../timestamps.js';
+import type { GroupByQuery } from './group-by-query.js';
+
+export interface GroupByPartial {
+  readonly queryType: 'groupBy';
+  readonly rows: GroupRows;
+}
+
+export function runGroupBySegment(query: GroupByQuery, slice: SegmentSlice, deadlineMs: number): GroupByPartial {
+  checkDeadline(deadlineMs);
+  if (clippedIntervals(slice).length === 0) return { queryType: 'groupBy', rows: new Map() };
+  const groups = aggregateGroups({ ...query, maxGroups: query.context.maxGroups }, slice, deadlineMs);
+  // With granularity `all` Druid stamps every row with the start of the first query interval.
+  const allTimestampMs = emptyAllTimestamp(query.intervals);
+  return { queryType: 'groupBy', rows: groupRowsOf(groups, query.aggregations, query.dimensions.length, query.granularity.isAll, allTimestampMs) };
+}
+
+export function mergeGroupByPartials(query: GroupByQuery, left: GroupByPartial, right: GroupByPartial): GroupByPartial {
+  return { queryType: 'groupBy', rows: mergeGroupRows(query.aggregations, left.rows, right.rows, query.context.maxGroups) };
+}
+
+export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | null): unknown[] {
+  if (merged === null) return [];
+  const dimensionNames = query.dimensions.map((dimension) => dimension.outputName);
+  let rows: SortableRow[] = [];
+  for (const row of merged.rows.values()) {
+    const event: Record<string, unknown> = {};
+    dimensionNames.forEach((name, index) => (event[name] = row.values[index] ?? null));
+    finalizeMetrics(query.aggregations, query.postAggregations, row.partials, event);
+    if (query.having === null || query.having.matches(event, row.timestampMs)) rows.push({ timestampMs: row.timestampMs, event });
+  }
+  const { limitSpec } = query;
+  const order =
+    limitSpec === null ? naturalOrder(dimensionNames) : limitSpecOrder(limitSpec, dimensionNames, query.aggregations, query.postAggregations, query.context.sortByDimsFirst);
+  rows.sort(order);
+  if (limitSpec !== null) {
+    rows = rows.slice(limitSpec.offset, limitSpec.limit === null ? undefined : limitSpec.offset + limitSpec.limit);
+  }
+  return rows.map((row) => ({ version: 'v1', timestamp: formatBucketTimestamp(query.granularity, row.timestampMs), event: row.event }));
+}

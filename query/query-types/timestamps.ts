@@ -1,0 +1,16 @@
+// How result timestamps are chosen and printed.
+import type { Granularity } from '../granularity.js';
+import { formatTimestamp } from '../time-format.js';
+
+/** A bucket's timestamp as Druid prints it: in the granularity's time zone, UTC for `all`. */
+export function formatBucketTimestamp(granularity: Granularity, bucketStartMs: number): string {
+  return granularity.isAll ? formatTimestamp(bucketStartMs) : granularity.format(bucketStartMs);
+}
+
+/**
+ * The result timestamp of a query with granularity `all` when no row was found: Druid uses the start
+ * of the first query interval (the epoch when there are no intervals).
+ */
+export function emptyAllTimestamp(intervals: readonly { readonly startMs: number }[]): number {
+  return intervals[0]?.startMs ?? 0;
+}
