@@ -1,0 +1,180 @@
+// The in-memory index: rows keyed by (time truncated to the query granularity, dimension values),
+// with metrics folded in place when rollup is on. It is sorted only when read out (sortedCursor), to
+// be spilled to disk or merged into final segments.
+import type { Granularity } from '../query/granularity.js';
+import { createDimensionColumn, type DimensionColumn } from './dimension-columns.js';
+import { stringDimension, type DimensionSchema } from './dimensions-spec.js';
+import type { DimensionValue } from './dimension-values.js';
+import type { InputRow } from './input-row.js';
+import { createMetricColumn, type MetricColumn } from './metric-columns.js';
+import type { MetricValue } from './metric-values.js';
+import type { IngestionMetric } from './metrics-spec.js';
+import { GrowableFloat64Array } from './growable-arrays.js';
+import type { RowCursor } from './row-cursor.js';
+import { RowKeyTable } from './row-key-table.js';
+
+export interface IndexSchema {
+  /** Declared dimensions in schema order; empty with discovery. */
+  readonly dimensions: readonly DimensionSchema[];
+  /** Discover string dimensions from the rows' fields. */
+  readonly discovery: boolean;
+  /** Field names discovery never turns into dimensions. */
+  readonly discoveryExclusions: ReadonlySet<string>;
+  readonly metrics: readonly IngestionMetric[];
+  readonly rollup: boolean;
+  readonly queryGranularity: Granularity;
+}
+
+export class IncrementalIndex {
+  private readonly columns: DimensionColumn[] = [];
+  private readonly columnsByName = new Map<string, DimensionColumn>();
+  private readonly metricColumns: MetricColumn[];
+  private readonly times = new GrowableFloat64Array();
+  private readonly keyTable = new RowKeyTable();
+  private rows = 0;
+
+  constructor(private readonly schema: IndexSchema) {
+    for (const dimension of schema.dimensions) this.addColumn(dimension);
+    this.metricColumns = schema.metrics.map(createMetricColumn);
+  }
+
+  /** Rows held (after rollup). */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Dimension names in schema order: declared order, or sorted names with discovery. Includes dimensions of earlier spills. */
+  dimensionNames(): string[] {
+    const names = this.columns.map((column) => column.schema.name);
+    return this.schema.discovery ? names.sort() : names;
+  }
+
+  /** Schemas matching dimensionNames(). */
+  dimensionSchemas(): DimensionSchema[] {
+    return this.dimensionNames().map((name) => this.columnsByName.get(name)!.schema);
+  }
+
+  private addColumn(schema: DimensionSchema): void {
+    const column = createDimensionColumn(schema);
+    column.padTo(this.rows);
+    this.columns.push(column);
+    this.columnsByName.set(schema.name, column);
+  }
+
+  private discover(row: InputRow): void {
+    for (const name of row.fieldNames()) {
+      if (!this.columnsByName.has(name) && !this.schema.discoveryExclusions.has(name)) this.addColumn(stringDimension(name));
+    }
+  }
+
+  /** Adds one row. Returns a message when some value was present but unreadable (stored as null), else null. */
+  add(row: InputRow): string | null {
+    if (this.schema.discovery) this.discover(row);
+    const granularity = this.schema.queryGranularity;
+    const time = granularity.isNone ? row.timestampMs : granularity.bucketStart(row.timestampMs);
+    let error: string | null = null;
+    const columns = this.columns;
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index]!;
+      column.stage(row.get(column.schema.name));
+      if (error === null && column.stagingError !== null) error = column.stagingError;
+    }
+    if (this.schema.rollup) {
+      const hash = this.keyTable.stagedHash(time, columns);
+      const existing = this.keyTable.find(hash, time, this.times.data, columns);
+      if (existing >= 0) return this.foldMetrics(existing, row) ?? error;
+      this.keyTable.insert(this.rows, hash);
+    }
+    for (let index = 0; index < columns.length; index++) columns[index]!.commit();
+    this.times.push(time);
+    const metricError = this.appendMetrics(row);
+    this.rows++;
+    return error ?? metricError;
+  }
+
+  private appendMetrics(row: InputRow): string | null {
+    let error: string | null = null;
+    for (let index = 0; index < this.metricColumns.length; index++) {
+      const fieldName = this.schema.metrics[index]!.fieldName;
+      const raw = fieldName === null ? null : row.get(fieldName);
+      if (!this.metricColumns[index]!.append(raw) && error === null) error = unreadableMetric(raw, fieldName!);
+    }
+    return error;
+  }
+
+  private foldMetrics(target: number, row: InputRow): string | null {
+    let error: string | null = null;
+    for (let index = 0; index < this.metricColumns.length; index++) {
+      const fieldName = this.schema.metrics[index]!.fieldName;
+      const raw = fieldName === null ? null : row.get(fieldName);
+      if (!this.metricColumns[index]!.fold(target, raw) && error === null) error = unreadableMetric(raw, fieldName!);
+    }
+    return error;
+  }
+
+  /** Drops all rows (after a spill); discovered dimensions stay known. */
+  clear(): void {
+    for (const column of this.columns) column.clear();
+    for (const column of this.metricColumns) column.clear();
+    this.times.clear();
+    this.keyTable.clear();
+    this.rows = 0;
+  }
+
+  /** The rows sorted by (time, dimensions in schema order), addressed by `dimensionNames`. Valid until clear(). */
+  sortedCursor(dimensionNames: readonly string[]): RowCursor {
+    const ordered = this.dimensionNames().map((name) => this.columnsByName.get(name)!);
+    for (const column of ordered) column.prepareCompare();
+    const times = this.times.data;
+    const order = new Uint32Array(this.rows);
+    for (let row = 0; row < order.length; row++) order[row] = row;
+    order.sort((left, right) => {
+      const timeOrder = times[left]! - times[right]!;
+      if (timeOrder !== 0) return timeOrder;
+      for (const column of ordered) {
+        const valueOrder = column.compareRows(left, right);
+        if (valueOrder !== 0) return valueOrder;
+      }
+      return 0;
+    });
+    const columns = dimensionNames.map((name) => this.columnsByName.get(name) ?? null);
+    return new IndexCursor(order, times, columns, this.metricColumns);
+  }
+}
+
+function unreadableMetric(raw: unknown, fieldName: string): string {
+  return `Unable to parse value[${typeof raw === 'string' ? raw : JSON.stringify(raw)}] for field[${fieldName}]`;
+}
+
+class IndexCursor implements RowCursor {
+  private position = -1;
+  private row = 0;
+
+  constructor(
+    private readonly order: Uint32Array,
+    private readonly times: Float64Array,
+    private readonly columns: readonly (DimensionColumn | null)[],
+    private readonly metricColumns: readonly MetricColumn[],
+  ) {}
+
+  next(): boolean {
+    if (this.position + 1 >= this.order.length) return false;
+    this.row = this.order[++this.position]!;
+    return true;
+  }
+
+  time(): number {
+    return this.times[this.row]!;
+  }
+
+  dimension(index: number): DimensionValue {
+    const column = this.columns[index];
+    return column === null || column === undefined ? null : column.value(this.row);
+  }
+
+  metric(index: number): MetricValue {
+    return this.metricColumns[index]!.value(this.row);
+  }
+
+  close(): void {}
+}

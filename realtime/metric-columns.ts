@@ -1,0 +1,120 @@
+// Per-metric storage of the in-memory index: one value per index row, folded in place under rollup.
+// Numeric metrics keep plain number arrays with NaN standing for null (inputs are never NaN).
+import { HyperLogLog } from '../query/hyper-log-log.js';
+import type { IngestionMetric } from './metrics-spec.js';
+import { addToSketch, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
+
+export interface MetricColumn {
+  /** Appends a row initialised from one input value; false when the input was present but unreadable. */
+  append(raw: unknown): boolean;
+  /** Folds one more input value into `row`; false when the input was present but unreadable. */
+  fold(row: number, raw: unknown): boolean;
+  /** The row's partial value (a sketch is the stored object itself, not a copy). */
+  value(row: number): MetricValue;
+  /** Drops every row. */
+  clear(): void;
+}
+
+class CountColumn implements MetricColumn {
+  private counts: number[] = [];
+
+  append(): boolean {
+    this.counts.push(1);
+    return true;
+  }
+
+  fold(row: number): boolean {
+    this.counts[row]!++;
+    return true;
+  }
+
+  value(row: number): MetricValue {
+    return this.counts[row]!;
+  }
+
+  clear(): void {
+    this.counts = [];
+  }
+}
+
+class NumericColumn implements MetricColumn {
+  private values: number[] = [];
+  private readonly input: MetricInput = { value: null, ok: true };
+
+  constructor(private readonly metric: IngestionMetric) {}
+
+  append(raw: unknown): boolean {
+    const { value, ok } = readNumericInput(this.metric.storage, raw, this.input);
+    this.values.push(value === null ? Number.NaN : value);
+    return ok;
+  }
+
+  fold(row: number, raw: unknown): boolean {
+    const { value, ok } = readNumericInput(this.metric.storage, raw, this.input);
+    if (value === null) return ok;
+    const current = this.values[row]!;
+    if (Number.isNaN(current)) this.values[row] = value;
+    else if (this.metric.fold === 'sum') this.values[row] = current + value;
+    else if (this.metric.fold === 'min') this.values[row] = value < current ? value : current;
+    else this.values[row] = value > current ? value : current;
+    return ok;
+  }
+
+  value(row: number): MetricValue {
+    const value = this.values[row]!;
+    return Number.isNaN(value) ? null : value;
+  }
+
+  clear(): void {
+    this.values = [];
+  }
+}
+
+/**
+ * hyperUnique storage. A row that has seen one scalar keeps the raw string and becomes a sketch only
+ * when a second value arrives or it is read: most rows of a high-cardinality index never roll up, and
+ * a million retained sketch objects would dominate memory and GC.
+ */
+class SketchColumn implements MetricColumn {
+  private values: (HyperLogLog | string | null)[] = [];
+
+  append(raw: unknown): boolean {
+    if (raw === null || raw === undefined) {
+      this.values.push(null);
+    } else if (Array.isArray(raw)) {
+      const sketch = HyperLogLog.create();
+      addToSketch(sketch, raw);
+      this.values.push(sketch);
+    } else {
+      this.values.push(typeof raw === 'string' ? raw : String(raw));
+    }
+    return true;
+  }
+
+  fold(row: number, raw: unknown): boolean {
+    if (raw === null || raw === undefined) return true;
+    const sketch = this.value(row) ?? HyperLogLog.create();
+    addToSketch(sketch, raw);
+    this.values[row] = sketch;
+    return true;
+  }
+
+  /** The row's sketch (created from a kept raw value if needed); null when the row saw no value. */
+  value(row: number): HyperLogLog | null {
+    const stored = this.values[row]!;
+    if (typeof stored !== 'string') return stored;
+    const sketch = HyperLogLog.create();
+    sketch.addString(stored);
+    return sketch;
+  }
+
+  clear(): void {
+    this.values = [];
+  }
+}
+
+export function createMetricColumn(metric: IngestionMetric): MetricColumn {
+  if (metric.fold === 'count') return new CountColumn();
+  if (metric.fold === 'hyperUnique') return new SketchColumn();
+  return new NumericColumn(metric);
+}
