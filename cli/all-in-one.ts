@@ -1,0 +1,106 @@
+// The all-in-one process: coordinator, historical, broker and task runner in one Node process on
+// embedded defaults (SQLite metadata, local deep storage, in-process discovery). The roles talk
+// through the same seams a cluster uses: the metadata store, deep storage, and segment announcements.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { SedimentConfig } from '../cluster/config.js';
+import { LocalDeepStorage } from '../cluster/local-deep-storage.js';
+import { createLogger } from '../cluster/logger.js';
+import { SqliteMetadataStore } from '../cluster/sqlite-metadata-store.js';
+import { buildHttpServer } from '../broker/http-server.js';
+import { QueryService } from '../broker/query-service.js';
+import { Timeline } from '../broker/timeline.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import { SegmentCache } from '../historical/segment-cache.js';
+import { SegmentManager } from '../historical/segment-manager.js';
+import { TaskRunner } from '../realtime/task-runner.js';
+import { sampleDataSource, sampleIngestionSpec, writeSampleFile } from './sample-data.js';
+import { sedimentVersion } from './version.js';
+
+export interface AllInOne {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly tasks: TaskRunner;
+  readonly coordinator: Coordinator;
+  readonly store: SqliteMetadataStore;
+  /** Id of the sample ingestion task when this start submitted one. */
+  readonly sampleTaskId: string | null;
+  close(): Promise<void>;
+}
+
+export async function startAllInOne(config: SedimentConfig, options: { sample: boolean }): Promise<AllInOne> {
+  const log = createLogger('sediment');
+  await mkdir(config.dataDir, { recursive: true });
+  const store = SqliteMetadataStore.open(config.metadata.path);
+  const deepStorage = new LocalDeepStorage(config.deepStorage.dir);
+  const cache = new SegmentCache(config.segmentCache.dir, deepStorage, { maxSizeBytes: config.segmentCache.maxSizeBytes });
+  const historical = new SegmentManager(cache);
+  const timeline = new Timeline();
+  // In-process announcements: what the historical serves is what the broker's timeline sees.
+  historical.on('added', (record) => timeline.add(record));
+  historical.on('removed', (record) => timeline.remove(record.id));
+
+  const coordinator = new Coordinator(store, [historical], { periodMs: 5_000, maxLoadsPerRun: 1_000, log });
+  await coordinator.runOnce();
+  coordinator.start();
+
+  const tasks = new TaskRunner({
+    store,
+    deepStorage,
+    workDir: join(config.dataDir, 'task-work'),
+    onPublished: async () => {
+      await coordinator.runOnce();
+    },
+    log,
+  });
+  const queryService = new QueryService(timeline, (id) => historical.get(id), {
+    maxConcurrentQueries: config.query.maxConcurrentQueries,
+  });
+  const app = buildHttpServer({
+    queryService,
+    timeline,
+    store,
+    version: sedimentVersion,
+    tasks: {
+      submit: (spec) => tasks.submit(spec),
+      task: (id) => store.task(id),
+      tasks: () => store.tasks(),
+      progressOf: (id) => tasks.progressOf(id),
+    },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+
+  const sampleTaskId = options.sample && config.quickstart.sampleDataSource ? await submitSampleIfAbsent(config, store, tasks) : null;
+
+  return {
+    app,
+    url,
+    tasks,
+    coordinator,
+    store,
+    sampleTaskId,
+    async close() {
+      await app.close();
+      coordinator.stop();
+      await tasks.drain();
+      // Keep the cached files: a restart serves them again without downloading.
+      await historical.close();
+      await store.close();
+    },
+  };
+}
+
+async function submitSampleIfAbsent(config: SedimentConfig, store: SqliteMetadataStore, tasks: TaskRunner): Promise<string | null> {
+  const existing = await store.usedSegments(sampleDataSource);
+  if (existing.length > 0) return null;
+  const now = new Date();
+  const anchorDayMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const directory = join(config.dataDir, 'samples');
+  const fileName = `${sampleDataSource}.json.gz`;
+  await writeSampleFile(join(directory, fileName), { rows: config.quickstart.sampleRows, anchorDayMs });
+  return tasks.submit(sampleIngestionSpec(directory, fileName));
+}
