@@ -45,7 +45,8 @@ export function* sampleRows(options: SampleOptions): Generator<Record<string, un
   const startMs = options.anchorDayMs - 6 * dayMs;
   const spanMs = 7 * dayMs;
   for (let index = 0; index < options.rows; index++) {
-    const timeMs = startMs + Math.floor((index / options.rows) * spanMs + random() * 1000);
+    // Spread evenly over the span with sub-second jitter that never crosses its end.
+    const timeMs = startMs + Math.floor((index / options.rows) * (spanMs - 1000) + random() * 1000);
     const tagCount = Math.floor(random() * 4);
     const rowTags = Array.from({ length: tagCount }, () => tags[Math.floor(random() * tags.length)]!);
     const price = random() < 0.1 ? null : Math.round(random() * 20000) / 100;
