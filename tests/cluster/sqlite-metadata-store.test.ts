@@ -1,3 +1,4 @@
+import { migrations } from '../../cluster/metadata-schema.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -42,7 +43,7 @@ describe('SqliteMetadataStore', () => {
     await store.close();
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').all(), migrations.map((migration) => ({ version: migration.version })));
     db.close();
     const again = SqliteMetadataStore.open(path); // migrations are not re-applied
     await again.close();

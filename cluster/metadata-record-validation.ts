@@ -1,0 +1,38 @@
+// Checks a metadata store applies to records before writing them, so every store rejects the same
+// bad input with the same field paths. (The same rules as sqlite-metadata-store.ts's private copies.)
+import { invalidInput } from './errors.js';
+import type { SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
+
+export const taskStates: readonly TaskState[] = ['RUNNING', 'SUCCESS', 'FAILED'];
+
+/** Throws invalid_input naming `${path}.field` for the first malformed field of `segment`. */
+export function validateSegmentRecord(segment: SegmentRecord, path: string): void {
+  if (typeof segment.id !== 'string' || segment.id === '') throw invalidInput(`${path}.id`, 'must be a non-empty string');
+  if (typeof segment.dataSource !== 'string' || segment.dataSource === '') {
+    throw invalidInput(`${path}.dataSource`, 'must be a non-empty string');
+  }
+  const { startMs, endMs } = segment.interval;
+  if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs) || startMs >= endMs) {
+    throw invalidInput(`${path}.interval`, `must be integer ms with start < end, got [${startMs}, ${endMs})`);
+  }
+  if (typeof segment.version !== 'string' || segment.version === '') throw invalidInput(`${path}.version`, 'must be a non-empty string');
+  if (!Number.isSafeInteger(segment.partition) || segment.partition < 0) {
+    throw invalidInput(`${path}.partition`, 'must be a non-negative integer');
+  }
+  if (typeof segment.deepStorageKey !== 'string' || segment.deepStorageKey === '') {
+    throw invalidInput(`${path}.deepStorageKey`, 'must be a non-empty string');
+  }
+  if (!Number.isSafeInteger(segment.sizeBytes) || segment.sizeBytes < 0) {
+    throw invalidInput(`${path}.sizeBytes`, 'must be a non-negative integer');
+  }
+  if (!Number.isSafeInteger(segment.createdMs)) throw invalidInput(`${path}.createdMs`, 'must be integer ms');
+}
+
+/** Throws invalid_input naming the first malformed field of `task`. */
+export function validateTaskRecord(task: TaskRecord): void {
+  if (typeof task.id !== 'string' || task.id === '') throw invalidInput('id', 'must be a non-empty string');
+  if (typeof task.type !== 'string' || task.type === '') throw invalidInput('type', 'must be a non-empty string');
+  if (typeof task.dataSource !== 'string') throw invalidInput('dataSource', 'must be a string');
+  if (!taskStates.includes(task.state)) throw invalidInput('state', `must be one of ${taskStates.join(', ')}`);
+  if (!Number.isSafeInteger(task.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
+}

@@ -1,0 +1,405 @@
+// The cluster metadata store: PostgreSQL through a `pg` pool, with the embedded store's schema
+// (postgres-metadata-schema.ts) and the same behaviour, method for method, as SqliteMetadataStore.
+// Several processes share one database, so migrations run under an advisory lock, a publish is one
+// transaction whose inserts tolerate a concurrent identical publish, and row locks are taken in id
+// order so two publishers cannot deadlock.
+import pg from 'pg';
+import type { CustomTypesConfig, PoolClient, PoolConfig, QueryResultRow } from 'pg';
+import { SedimentError, invalidInput } from './errors.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { taskStates, validateSegmentRecord, validateTaskRecord } from './metadata-record-validation.js';
+import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
+import { postgresMigrations, postgresSchemaMigrationsTable } from './postgres-metadata-schema.js';
+import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
+
+const { Pool } = pg;
+type Queryable = pg.Pool | PoolClient;
+
+interface SegmentRow {
+  id: string;
+  data_source: string;
+  start_ms: number;
+  end_ms: number;
+  version: string;
+  partition_number: number;
+  used: boolean;
+  deep_storage_key: string;
+  size_bytes: number;
+  payload: string;
+  created_ms: number;
+}
+
+interface TaskRow {
+  id: string;
+  type: string;
+  data_source: string;
+  state: string;
+  created_ms: number;
+  duration_ms: number | null;
+  error_message: string | null;
+  spec: string;
+  report: string | null;
+}
+
+const segmentColumns =
+  'id, data_source, start_ms, end_ms, version, partition_number, used, deep_storage_key, size_bytes, payload, created_ms';
+const selectSegments = `SELECT ${segmentColumns} FROM segments`;
+const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition_number';
+const taskColumns = 'id, type, data_source, state, created_ms, duration_ms, error_message, spec, report';
+/** Segments per INSERT statement of a publish: bounds one statement's parameter size (~payload × this). */
+const publishBatchSize = 2_000;
+/** pg_advisory_xact_lock key serialising migrations across processes ("SEDIMENT" in ASCII, truncated). */
+const migrationLockKey = 0x5345_4449;
+/** How long to wait for a pooled connection before failing, unless the caller's config says otherwise. */
+const defaultConnectionTimeoutMs = 10_000;
+
+/** BIGINT columns as numbers (pg returns strings); every value stored here is a safe integer. */
+const int8Oid = 20;
+const numericTypes: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid ? parseInt8 : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+};
+
+export class PostgresMetadataStore implements MetadataStore {
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Connect, and create or bring the schema up to date (safe when several processes open the same
+   * database at once). `logger` receives errors of idle pooled connections, which the pool replaces.
+   */
+  static async open(connection: { connectionString: string } | PoolConfig, logger?: Logger): Promise<PostgresMetadataStore> {
+    const pool = new Pool({ connectionTimeoutMillis: defaultConnectionTimeoutMs, ...connection });
+    const errorLogger = logger ?? createLogger('postgres-metadata-store');
+    // Without a listener, an idle connection dropped by a server restart would crash the process.
+    pool.on('error', (error: Error & { code?: string }) => {
+      // Not the error object itself: pg attaches the whole client to it.
+      errorLogger.warn({ error: error.message, code: error.code }, 'idle PostgreSQL connection failed; the pool replaces it');
+    });
+    const store = new PostgresMetadataStore(pool);
+    try {
+      await store.transaction((client) => applyMigrations(client));
+      return store;
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = []): Promise<void> {
+    segments.forEach((segment, index) => {
+      validateSegmentRecord(segment, `segments[${index}]`);
+      rejectNulCharacters(segment, `segments[${index}]`);
+    });
+    const distinct = distinctById(segments);
+    const nowMs = Date.now();
+    await this.transaction(async (client) => {
+      for (let start = 0; start < distinct.length; start += publishBatchSize) {
+        await insertSegments(client, distinct.slice(start, start + publishBatchSize), nowMs);
+      }
+      if (markUnused.length > 0) await markUnusedWith(client, markUnused, nowMs);
+    });
+  }
+
+  async usedSegments(dataSource?: string, interval?: TimeInterval): Promise<SegmentRecord[]> {
+    let rows: SegmentRow[];
+    if (dataSource === undefined && interval === undefined) {
+      rows = await this.rows<SegmentRow>(`${selectSegments} WHERE used ${segmentOrder}`, []);
+    } else if (interval === undefined) {
+      rows = await this.rows<SegmentRow>(`${selectSegments} WHERE data_source = $1 AND used ${segmentOrder}`, [dataSource]);
+    } else if (dataSource === undefined) {
+      const sql = `${selectSegments} WHERE used AND start_ms < $1 AND end_ms > $2 ${segmentOrder}`;
+      rows = await this.rows<SegmentRow>(sql, [interval.endMs, interval.startMs]);
+    } else {
+      const sql = `${selectSegments} WHERE data_source = $1 AND used AND start_ms < $2 AND end_ms > $3 ${segmentOrder}`;
+      rows = await this.rows<SegmentRow>(sql, [dataSource, interval.endMs, interval.startMs]);
+    }
+    return rows.map(segmentFromRow);
+  }
+
+  async allSegments(dataSource: string): Promise<SegmentRecord[]> {
+    return (await this.rows<SegmentRow>(`${selectSegments} WHERE data_source = $1 ${segmentOrder}`, [dataSource])).map(segmentFromRow);
+  }
+
+  /** One segment by id, used or not; undefined if it was never published. */
+  async segment(id: string): Promise<SegmentRecord | undefined> {
+    const [row] = await this.rows<SegmentRow>(`${selectSegments} WHERE id = $1`, [id]);
+    return row === undefined ? undefined : segmentFromRow(row);
+  }
+
+  /**
+   * Segments (used or not) whose used status changed — published or marked unused — at or after
+   * `sinceMs`, for incremental polling. The caller applies them idempotently and should pass its
+   * previous poll's start time minus a margin longer than any write transaction, because a
+   * transaction stamped before a poll may commit after it (and, here, longer than the clock skew
+   * between the hosts that write).
+   */
+  async segmentsChangedSince(sinceMs: number): Promise<SegmentRecord[]> {
+    const sql = `${selectSegments} WHERE used_status_last_updated_ms >= $1 ${segmentOrder}`;
+    return (await this.rows<SegmentRow>(sql, [sinceMs])).map(segmentFromRow);
+  }
+
+  async markUnused(segmentIds: readonly string[]): Promise<number> {
+    if (segmentIds.length === 0) return 0;
+    return this.transaction((client) => markUnusedWith(client, segmentIds, Date.now()));
+  }
+
+  /** Names of datasources with a used segment, in byte order; a skip scan, one index probe per name. */
+  async dataSources(): Promise<string[]> {
+    const sql = `WITH RECURSIVE names AS (
+        (SELECT data_source FROM segments WHERE used ORDER BY data_source LIMIT 1)
+        UNION ALL
+        SELECT (SELECT next.data_source FROM segments next
+                WHERE next.used AND next.data_source > names.data_source ORDER BY next.data_source LIMIT 1)
+        FROM names WHERE names.data_source IS NOT NULL
+      )
+      SELECT data_source FROM names WHERE data_source IS NOT NULL`;
+    return (await this.rows<{ data_source: string }>(sql, [])).map((row) => row.data_source);
+  }
+
+  async insertTask(task: TaskRecord): Promise<void> {
+    validateTaskRecord(task);
+    for (const field of ['id', 'type', 'dataSource'] as const) rejectNul(task[field], field);
+    const sql = `INSERT INTO tasks (${taskColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`;
+    const result = await this.pool.query({
+      text: sql,
+      values: [
+        task.id,
+        task.type,
+        task.dataSource,
+        task.state,
+        task.createdMs,
+        task.durationMs,
+        storableMessage(task.errorMessage),
+        JSON.stringify(task.spec ?? null),
+        jsonOrNull(task.report),
+      ],
+    });
+    if (result.rowCount === 0) throw new SedimentError('conflict', `task ${task.id} already exists`);
+  }
+
+  async updateTask(
+    id: string,
+    change: Partial<Pick<TaskRecord, 'state' | 'durationMs' | 'errorMessage' | 'report'>>,
+  ): Promise<void> {
+    if (change.state !== undefined && !taskStates.includes(change.state)) {
+      throw invalidInput('state', `must be one of ${taskStates.join(', ')}`);
+    }
+    const values: unknown[] = [id];
+    const assignments: string[] = [];
+    const assign = (column: string, value: unknown): void => {
+      values.push(value);
+      assignments.push(`${column} = $${values.length}`);
+    };
+    if (change.state !== undefined) assign('state', change.state);
+    if ('durationMs' in change) assign('duration_ms', change.durationMs ?? null);
+    if ('errorMessage' in change) assign('error_message', storableMessage(change.errorMessage ?? null));
+    if ('report' in change) assign('report', jsonOrNull(change.report));
+    // An empty change still reports a missing task, as the embedded store does.
+    const setList = assignments.length === 0 ? 'state = state' : assignments.join(', ');
+    const result = await this.pool.query({ text: `UPDATE tasks SET ${setList} WHERE id = $1`, values });
+    if (result.rowCount === 0) throw new SedimentError('not_found', `task ${id} does not exist`);
+  }
+
+  async task(id: string): Promise<TaskRecord | undefined> {
+    const [row] = await this.rows<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id = $1`, [id]);
+    return row === undefined ? undefined : taskFromRow(row);
+  }
+
+  /** All tasks, newest first. */
+  async tasks(): Promise<TaskRecord[]> {
+    return (await this.rows<TaskRow>(`SELECT ${taskColumns} FROM tasks ORDER BY created_ms DESC, id`, [])).map(taskFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async rows<Row extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<Row[]> {
+    return queryRows<Row>(this.pool, text, values);
+  }
+
+  /** Run `work` in one transaction on one pooled connection; roll back if it throws. */
+  private async transaction<Result>(work: (client: PoolClient) => Promise<Result>): Promise<Result> {
+    const client = await this.pool.connect();
+    let brokenConnection: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        brokenConnection = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(brokenConnection); // a connection that cannot roll back is discarded, not reused
+    }
+  }
+}
+
+async function queryRows<Row extends QueryResultRow>(client: Queryable, text: string, values: readonly unknown[]): Promise<Row[]> {
+  const result = await client.query<Row>({ text, values: [...values], types: numericTypes });
+  return result.rows;
+}
+
+async function applyMigrations(client: PoolClient): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
+  await client.query(postgresSchemaMigrationsTable);
+  const applied = new Set((await queryRows<{ version: number }>(client, 'SELECT version FROM schema_migrations', [])).map((row) => row.version));
+  const newestKnown = postgresMigrations[postgresMigrations.length - 1]?.version ?? 0;
+  const newestApplied = Math.max(0, ...applied);
+  if (newestApplied > newestKnown) {
+    throw new SedimentError(
+      'conflict',
+      `metadata schema version ${newestApplied} is newer than this Sediment supports (${newestKnown}); upgrade Sediment`,
+    );
+  }
+  for (const migration of postgresMigrations) {
+    if (applied.has(migration.version)) continue;
+    for (const statement of migration.statements) await client.query(statement);
+    await client.query('INSERT INTO schema_migrations (version, description, applied_ms) VALUES ($1, $2, $3)', [
+      migration.version,
+      migration.description,
+      Date.now(),
+    ]);
+  }
+}
+
+/**
+ * Insert segments as used in one statement, in the caller's (id) order. An id already present is a retried (or
+ * concurrent) publish if the stored row is used with the same file and payload; otherwise a conflict.
+ */
+async function insertSegments(client: PoolClient, segments: readonly SegmentRecord[], nowMs: number): Promise<void> {
+  const payloads = segments.map((segment) => JSON.stringify(segment.info));
+  const sql = `INSERT INTO segments (${segmentColumns}, used_status_last_updated_ms)
+    SELECT id, data_source, start_ms, end_ms, version, partition_number, TRUE, deep_storage_key, size_bytes, payload, created_ms, $11
+    FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int4[], $7::text[], $8::int8[], $9::text[], $10::int8[])
+      AS input (id, data_source, start_ms, end_ms, version, partition_number, deep_storage_key, size_bytes, payload, created_ms)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id`;
+  const inserted = await queryRows<{ id: string }>(client, sql, [
+    segments.map((segment) => segment.id),
+    segments.map((segment) => segment.dataSource),
+    segments.map((segment) => segment.interval.startMs),
+    segments.map((segment) => segment.interval.endMs),
+    segments.map((segment) => segment.version),
+    segments.map((segment) => segment.partition),
+    segments.map((segment) => segment.deepStorageKey),
+    segments.map((segment) => segment.sizeBytes),
+    payloads,
+    segments.map((segment) => segment.createdMs),
+    nowMs,
+  ]);
+  if (inserted.length === segments.length) return;
+  await checkAlreadyPublished(client, segments, payloads, new Set(inserted.map((row) => row.id)));
+}
+
+async function checkAlreadyPublished(
+  client: PoolClient,
+  segments: readonly SegmentRecord[],
+  payloads: readonly string[],
+  insertedIds: ReadonlySet<string>,
+): Promise<void> {
+  const presentIds = segments.filter((segment) => !insertedIds.has(segment.id)).map((segment) => segment.id);
+  const sql = 'SELECT id, used, deep_storage_key, payload FROM segments WHERE id = ANY($1::text[])';
+  const rows = await queryRows<Pick<SegmentRow, 'id' | 'used' | 'deep_storage_key' | 'payload'>>(client, sql, [presentIds]);
+  const existingById = new Map(rows.map((row) => [row.id, row]));
+  segments.forEach((segment, index) => {
+    if (insertedIds.has(segment.id)) return;
+    const existing = existingById.get(segment.id);
+    if (existing === undefined) throw new SedimentError('internal', `assertion failed: segment ${segment.id} conflicted but is absent`);
+    const identical = existing.used && existing.deep_storage_key === segment.deepStorageKey && existing.payload === payloads[index];
+    if (!identical) throw alreadyPublished(segment.id);
+  });
+}
+
+async function markUnusedWith(client: PoolClient, segmentIds: readonly string[], nowMs: number): Promise<number> {
+  // Sorted, so concurrent writers lock rows in the same order.
+  const ids = [...new Set(segmentIds)].sort();
+  const result = await client.query({
+    text: 'UPDATE segments SET used = FALSE, used_status_last_updated_ms = $1 WHERE id = ANY($2::text[]) AND used',
+    values: [nowMs, ids],
+  });
+  return result.rowCount ?? 0;
+}
+
+/** One record per id, sorted by id; the same id twice must be the same publish, as in the embedded store. */
+function distinctById(segments: readonly SegmentRecord[]): SegmentRecord[] {
+  const byId = new Map<string, SegmentRecord>();
+  for (const segment of segments) {
+    const first = byId.get(segment.id);
+    if (first === undefined) byId.set(segment.id, segment);
+    else if (first.deepStorageKey !== segment.deepStorageKey || JSON.stringify(first.info) !== JSON.stringify(segment.info)) {
+      throw alreadyPublished(segment.id);
+    }
+  }
+  return [...byId.values()].sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+}
+
+function alreadyPublished(id: string): SedimentError {
+  return new SedimentError('conflict', `segment ${id} is already published; a new publish needs a new version`);
+}
+
+/** PostgreSQL text cannot hold U+0000; say so instead of failing with an encoding error. */
+function rejectNulCharacters(segment: SegmentRecord, path: string): void {
+  rejectNul(segment.id, `${path}.id`);
+  rejectNul(segment.dataSource, `${path}.dataSource`);
+  rejectNul(segment.version, `${path}.version`);
+  rejectNul(segment.deepStorageKey, `${path}.deepStorageKey`);
+}
+
+function rejectNul(value: string, field: string): void {
+  if (value.includes('\0')) throw invalidInput(field, 'must not contain NUL characters');
+}
+
+/** Error messages quote arbitrary input; U+0000 (unstorable in PostgreSQL text) becomes U+FFFD. */
+function storableMessage(message: string | null): string | null {
+  return message === null ? null : message.replaceAll('\0', '\uFFFD');
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new SedimentError('internal', `assertion failed: BIGINT ${text} is not a safe integer`);
+  return value;
+}
+
+function segmentFromRow(row: SegmentRow): SegmentRecord {
+  return {
+    id: row.id,
+    dataSource: row.data_source,
+    interval: { startMs: row.start_ms, endMs: row.end_ms },
+    version: row.version,
+    partition: row.partition_number,
+    used: row.used,
+    deepStorageKey: row.deep_storage_key,
+    sizeBytes: row.size_bytes,
+    info: JSON.parse(row.payload) as SegmentInfo,
+    createdMs: row.created_ms,
+  };
+}
+
+function taskFromRow(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    dataSource: row.data_source,
+    state: row.state as TaskState,
+    createdMs: row.created_ms,
+    durationMs: row.duration_ms,
+    errorMessage: row.error_message,
+    spec: JSON.parse(row.spec) as unknown,
+    report: row.report === null ? null : (JSON.parse(row.report) as unknown),
+  };
+}
