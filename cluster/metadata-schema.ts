@@ -54,4 +54,38 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX IF NOT EXISTS tasks_created ON tasks (created_ms)`,
     ],
   },
+  {
+    version: 2,
+    description: 'supervisors, stream offsets, configs, audit log',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS supervisors (
+        id TEXT PRIMARY KEY,
+        data_source TEXT NOT NULL,
+        type TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS stream_offsets (
+        supervisor_id TEXT PRIMARY KEY,
+        offsets TEXT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS configs (
+        name TEXT PRIMARY KEY,
+        payload TEXT NOT NULL,
+        updated_ms BIGINT NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS audit_log (
+        audit_key TEXT NOT NULL,
+        audit_type TEXT NOT NULL,
+        author TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_ms BIGINT NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (audit_key, created_ms)`,
+    ],
+  },
 ];

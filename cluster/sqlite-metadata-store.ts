@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseConnection, Statement } from 'better-sqlite3';
 import { SedimentError, invalidInput } from './errors.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
+import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
+import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
 import { migrations, schemaMigrationsTable } from './metadata-schema.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -43,7 +45,7 @@ const taskStates: readonly TaskState[] = ['RUNNING', 'SUCCESS', 'FAILED'];
 /** SQLite waits this long for another process's write lock before failing with SQLITE_BUSY. */
 const busyTimeoutMs = 10_000;
 
-export class SqliteMetadataStore implements MetadataStore {
+export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   private constructor(private readonly db: DatabaseConnection) {
@@ -189,9 +191,128 @@ export class SqliteMetadataStore implements MetadataStore {
     return (this.statements.allTasks.all() as TaskRow[]).map(taskFromRow);
   }
 
+  async upsertSupervisor(record: SupervisorRecord): Promise<void> {
+    this.statements.upsertSupervisor.run({ ...record, spec: JSON.stringify(record.spec) });
+  }
+
+  async supervisor(id: string): Promise<SupervisorRecord | undefined> {
+    const row = this.statements.supervisorById.get(id) as SupervisorRow | undefined;
+    return row === undefined ? undefined : supervisorFromRow(row);
+  }
+
+  async supervisors(): Promise<SupervisorRecord[]> {
+    return (this.statements.allSupervisors.all() as SupervisorRow[]).map(supervisorFromRow);
+  }
+
+  async committedOffsets(supervisorId: string): Promise<StreamOffsets | null> {
+    const row = this.statements.offsetsById.get(supervisorId) as { offsets: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.offsets) as StreamOffsets);
+  }
+
+  async publishSegmentsWithOffsets(
+    segments: readonly SegmentRecord[],
+    supervisorId: string,
+    startOffsets: StreamOffsets,
+    endOffsets: StreamOffsets,
+  ): Promise<void> {
+    segments.forEach((segment, index) => validateSegmentRecord(segment, `segments[${index}]`));
+    const nowMs = Date.now();
+    this.db.transaction(() => {
+      const row = this.statements.offsetsById.get(supervisorId) as { offsets: string } | undefined;
+      const committed = row === undefined ? null : (JSON.parse(row.offsets) as StreamOffsets);
+      checkStartOffsets(supervisorId, committed, startOffsets);
+      for (const segment of segments) this.insertSegment(segment, nowMs);
+      this.statements.upsertOffsets.run(supervisorId, JSON.stringify(mergeOffsets(committed, endOffsets)), nowMs);
+    }).immediate();
+  }
+
+  async resetOffsets(supervisorId: string, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    const nowMs = Date.now();
+    this.db.transaction(() => {
+      const previous = this.statements.offsetsById.get(supervisorId) as { offsets: string } | undefined;
+      this.statements.deleteOffsets.run(supervisorId);
+      this.insertAudit({ key: `supervisor:${supervisorId}`, type: 'reset', ...audit, payload: { previousOffsets: previous === undefined ? null : JSON.parse(previous.offsets) }, createdMs: nowMs });
+    }).immediate();
+  }
+
+  async config(name: string): Promise<unknown> {
+    const row = this.statements.configByName.get(name) as { payload: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.payload) as unknown);
+  }
+
+  async setConfig(name: string, value: unknown, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    const nowMs = Date.now();
+    this.db.transaction(() => {
+      this.statements.upsertConfig.run(name, JSON.stringify(value), nowMs);
+      this.insertAudit({ key: `config:${name}`, type: 'config', ...audit, payload: value, createdMs: nowMs });
+    }).immediate();
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.insertAudit(entry);
+  }
+
+  async auditLog(key: string): Promise<AuditEntry[]> {
+    return (this.statements.auditByKey.all(key) as AuditRow[]).map((row) => ({
+      key: row.audit_key,
+      type: row.audit_type,
+      author: row.author,
+      comment: row.comment,
+      payload: JSON.parse(row.payload) as unknown,
+      createdMs: row.created_ms,
+    }));
+  }
+
+  async deleteUnusedSegments(segmentIds: readonly string[]): Promise<number> {
+    return this.db.transaction(() => {
+      for (const id of segmentIds) {
+        const row = this.statements.segmentById.get(id) as SegmentRow | undefined;
+        if (row !== undefined && row.used === 1) throw new SedimentError('conflict', `segment ${id} is used; mark it unused before killing it`);
+      }
+      let deleted = 0;
+      for (const id of segmentIds) deleted += this.statements.deleteUnusedSegment.run(id).changes;
+      return deleted;
+    }).immediate();
+  }
+
+  private insertAudit(entry: AuditEntry): void {
+    this.statements.insertAudit.run(entry.key, entry.type, entry.author, entry.comment, JSON.stringify(entry.payload ?? null), entry.createdMs);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+interface SupervisorRow {
+  id: string;
+  data_source: string;
+  type: string;
+  spec: string;
+  state: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+interface AuditRow {
+  audit_key: string;
+  audit_type: string;
+  author: string;
+  comment: string;
+  payload: string;
+  created_ms: number;
+}
+
+function supervisorFromRow(row: SupervisorRow): SupervisorRecord {
+  return {
+    id: row.id,
+    dataSource: row.data_source,
+    type: row.type,
+    spec: JSON.parse(row.spec) as unknown,
+    state: row.state as SupervisorState,
+    createdMs: row.created_ms,
+    updatedMs: row.updated_ms,
+  };
 }
 
 function prepareStatements(db: DatabaseConnection) {
@@ -227,6 +348,28 @@ function prepareStatements(db: DatabaseConnection) {
        WHERE id = @id`,
     ),
     taskById: prepare('SELECT * FROM tasks WHERE id = ?'),
+    upsertSupervisor: prepare(
+      `INSERT INTO supervisors (id, data_source, type, spec, state, created_ms, updated_ms)
+       VALUES (@id, @dataSource, @type, @spec, @state, @createdMs, @updatedMs)
+       ON CONFLICT (id) DO UPDATE SET data_source = excluded.data_source, type = excluded.type, spec = excluded.spec,
+         state = excluded.state, updated_ms = excluded.updated_ms`,
+    ),
+    supervisorById: prepare('SELECT * FROM supervisors WHERE id = ?'),
+    allSupervisors: prepare('SELECT * FROM supervisors ORDER BY id'),
+    offsetsById: prepare('SELECT offsets FROM stream_offsets WHERE supervisor_id = ?'),
+    upsertOffsets: prepare(
+      `INSERT INTO stream_offsets (supervisor_id, offsets, updated_ms) VALUES (?, ?, ?)
+       ON CONFLICT (supervisor_id) DO UPDATE SET offsets = excluded.offsets, updated_ms = excluded.updated_ms`,
+    ),
+    deleteOffsets: prepare('DELETE FROM stream_offsets WHERE supervisor_id = ?'),
+    configByName: prepare('SELECT payload FROM configs WHERE name = ?'),
+    upsertConfig: prepare(
+      `INSERT INTO configs (name, payload, updated_ms) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, updated_ms = excluded.updated_ms`,
+    ),
+    insertAudit: prepare('INSERT INTO audit_log (audit_key, audit_type, author, comment, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    auditByKey: prepare('SELECT * FROM audit_log WHERE audit_key = ? ORDER BY created_ms, rowid'),
+    deleteUnusedSegment: prepare('DELETE FROM segments WHERE id = ? AND NOT used'),
     allTasks: prepare('SELECT * FROM tasks ORDER BY created_ms DESC, id'),
   };
 }
