@@ -1,5 +1,5 @@
 // Checks a metadata store applies to records before writing them, so every store rejects the same
-// bad input with the same field paths. (The same rules as sqlite-metadata-store.ts's private copies.)
+// bad input with the same field paths.
 import { invalidInput } from './errors.js';
 import type { SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 

@@ -9,6 +9,7 @@ import { SedimentError, invalidInput } from './errors.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
+import { taskStates, validateSegmentRecord, validateTaskRecord } from './metadata-record-validation.js';
 import { migrations, schemaMigrationsTable } from './metadata-schema.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -41,7 +42,6 @@ interface TaskRow {
 const segmentColumns =
   'id, data_source, start_ms, end_ms, version, partition_number, used, deep_storage_key, size_bytes, payload, created_ms';
 const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition_number';
-const taskStates: readonly TaskState[] = ['RUNNING', 'SUCCESS', 'FAILED'];
 /** SQLite waits this long for another process's write lock before failing with SQLITE_BUSY. */
 const busyTimeoutMs = 10_000;
 
@@ -425,32 +425,3 @@ function taskFromRow(row: TaskRow): TaskRecord {
   };
 }
 
-function validateSegmentRecord(segment: SegmentRecord, path: string): void {
-  if (typeof segment.id !== 'string' || segment.id === '') throw invalidInput(`${path}.id`, 'must be a non-empty string');
-  if (typeof segment.dataSource !== 'string' || segment.dataSource === '') {
-    throw invalidInput(`${path}.dataSource`, 'must be a non-empty string');
-  }
-  const { startMs, endMs } = segment.interval;
-  if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs) || startMs >= endMs) {
-    throw invalidInput(`${path}.interval`, `must be integer ms with start < end, got [${startMs}, ${endMs})`);
-  }
-  if (typeof segment.version !== 'string' || segment.version === '') throw invalidInput(`${path}.version`, 'must be a non-empty string');
-  if (!Number.isSafeInteger(segment.partition) || segment.partition < 0) {
-    throw invalidInput(`${path}.partition`, 'must be a non-negative integer');
-  }
-  if (typeof segment.deepStorageKey !== 'string' || segment.deepStorageKey === '') {
-    throw invalidInput(`${path}.deepStorageKey`, 'must be a non-empty string');
-  }
-  if (!Number.isSafeInteger(segment.sizeBytes) || segment.sizeBytes < 0) {
-    throw invalidInput(`${path}.sizeBytes`, 'must be a non-negative integer');
-  }
-  if (!Number.isSafeInteger(segment.createdMs)) throw invalidInput(`${path}.createdMs`, 'must be integer ms');
-}
-
-function validateTaskRecord(task: TaskRecord): void {
-  if (typeof task.id !== 'string' || task.id === '') throw invalidInput('id', 'must be a non-empty string');
-  if (typeof task.type !== 'string' || task.type === '') throw invalidInput('type', 'must be a non-empty string');
-  if (typeof task.dataSource !== 'string') throw invalidInput('dataSource', 'must be a string');
-  if (!taskStates.includes(task.state)) throw invalidInput('state', `must be one of ${taskStates.join(', ')}`);
-  if (!Number.isSafeInteger(task.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
-}
