@@ -3,7 +3,9 @@
 // - Every TEXT column is COLLATE "C". SQLite orders text by its UTF-8 bytes; PostgreSQL would order
 //   by the database's locale (where 'a' < 'B'), so results and the "ordered by datasource, version"
 //   contract would depend on how the server was initialised. "C" is byte order, and faster to compare.
-// - Extra indexes for a metadata table of a million segments, keyed by the migration that adds them.
+// - PostgreSQL-only statements, keyed by the migration that adds them: extra indexes for a metadata
+//   table of a million segments, and an identity column for audit_log's insertion order (SQLite
+//   has it for free as rowid; PostgreSQL's heap order is not insertion order).
 import { migrations, schemaMigrationsTable } from './metadata-schema.js';
 import type { Migration } from './metadata-schema.js';
 
@@ -20,6 +22,15 @@ const postgresOnlyStatements: ReadonlyMap<number, readonly string[]> = new Map([
       // picks whichever of the two bounds is narrower. It also serves the datasource-name skip scan.
       `CREATE INDEX IF NOT EXISTS segments_used_data_source_end
         ON segments (data_source, end_ms, start_ms) WHERE used`,
+    ],
+  ],
+  [
+    2,
+    [
+      // Ties the order of audit entries with equal created_ms to the order they were inserted, as
+      // SQLite's "ORDER BY created_ms, rowid" does. The (audit_key, created_ms) index still finds
+      // a key's entries; sorting the few that share a millisecond is an incremental sort.
+      `ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS insertion_order BIGINT GENERATED ALWAYS AS IDENTITY`,
     ],
   ],
 ]);

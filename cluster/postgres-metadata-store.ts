@@ -2,14 +2,18 @@
 // (postgres-metadata-schema.ts) and the same behaviour, method for method, as SqliteMetadataStore.
 // Several processes share one database, so migrations run under an advisory lock, a publish is one
 // transaction whose inserts tolerate a concurrent identical publish, and row locks are taken in id
-// order so two publishers cannot deadlock.
+// order so two publishers cannot deadlock. A publish with stream offsets first inserts or locks the
+// supervisor's stream_offsets row, so racing publishers of one supervisor take turns and each checks
+// its start offsets against what the previous one committed.
 import pg from 'pg';
 import type { CustomTypesConfig, PoolClient, PoolConfig, QueryResultRow } from 'pg';
-import { SedimentError, invalidInput } from './errors.js';
+import { SedimentError, assert, invalidInput } from './errors.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { taskStates, validateSegmentRecord, validateTaskRecord } from './metadata-record-validation.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
+import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
+import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
 import { postgresMigrations, postgresSchemaMigrationsTable } from './postgres-metadata-schema.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -47,6 +51,14 @@ const segmentColumns =
 const selectSegments = `SELECT ${segmentColumns} FROM segments`;
 const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition_number';
 const taskColumns = 'id, type, data_source, state, created_ms, duration_ms, error_message, spec, report';
+const supervisorColumns = 'id, data_source, type, spec, state, created_ms, updated_ms';
+const auditColumns = 'audit_key, audit_type, author, comment, payload, created_ms';
+const supervisorStates: readonly SupervisorState[] = ['RUNNING', 'SUSPENDED', 'TERMINATED'];
+/**
+ * stream_offsets.offsets of a row a publish inserted only to lock it: never committed (the publish
+ * overwrites it or rolls back), and not JSON, so it cannot be mistaken for committed offsets.
+ */
+const uncommittedOffsets = '';
 /** Segments per INSERT statement of a publish: bounds one statement's parameter size (~payload × this). */
 const publishBatchSize = 2_000;
 /** pg_advisory_xact_lock key serialising migrations across processes ("SEDIMENT" in ASCII, truncated). */
@@ -61,7 +73,7 @@ const numericTypes: CustomTypesConfig = {
     oid === int8Oid ? parseInt8 : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
 
-export class PostgresMetadataStore implements MetadataStore {
+export class PostgresMetadataStore implements MetadataStore, IngestionMetadataStore {
   private closed = false;
 
   private constructor(private readonly pool: pg.Pool) {}
@@ -211,6 +223,128 @@ export class PostgresMetadataStore implements MetadataStore {
   /** All tasks, newest first. */
   async tasks(): Promise<TaskRecord[]> {
     return (await this.rows<TaskRow>(`SELECT ${taskColumns} FROM tasks ORDER BY created_ms DESC, id`, [])).map(taskFromRow);
+  }
+
+  async upsertSupervisor(record: SupervisorRecord): Promise<void> {
+    validateSupervisorRecord(record);
+    const sql = `INSERT INTO supervisors (${supervisorColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (id) DO UPDATE SET data_source = excluded.data_source, type = excluded.type, spec = excluded.spec,
+        state = excluded.state, updated_ms = excluded.updated_ms`;
+    const spec = jsonText(record.spec, 'spec');
+    const values = [record.id, record.dataSource, record.type, spec, record.state, record.createdMs, record.updatedMs];
+    await this.pool.query({ text: sql, values });
+  }
+
+  async supervisor(id: string): Promise<SupervisorRecord | undefined> {
+    if (!storable(id)) return undefined;
+    const [row] = await this.rows<SupervisorRow>(`SELECT ${supervisorColumns} FROM supervisors WHERE id = $1`, [id]);
+    return row === undefined ? undefined : supervisorFromRow(row);
+  }
+
+  async supervisors(): Promise<SupervisorRecord[]> {
+    return (await this.rows<SupervisorRow>(`SELECT ${supervisorColumns} FROM supervisors ORDER BY id`, [])).map(supervisorFromRow);
+  }
+
+  async committedOffsets(supervisorId: string): Promise<StreamOffsets | null> {
+    if (!storable(supervisorId)) return null;
+    const [row] = await this.rows<{ offsets: string }>('SELECT offsets FROM stream_offsets WHERE supervisor_id = $1', [supervisorId]);
+    return row === undefined ? null : offsetsFromColumn(row.offsets);
+  }
+
+  async publishSegmentsWithOffsets(
+    segments: readonly SegmentRecord[],
+    supervisorId: string,
+    startOffsets: StreamOffsets,
+    endOffsets: StreamOffsets,
+  ): Promise<void> {
+    segments.forEach((segment, index) => {
+      validateSegmentRecord(segment, `segments[${index}]`);
+      rejectNulCharacters(segment, `segments[${index}]`);
+    });
+    validateIdentifier(supervisorId, 'supervisorId');
+    validateOffsets(startOffsets, 'startOffsets');
+    validateOffsets(endOffsets, 'endOffsets');
+    const distinct = distinctById(segments);
+    const nowMs = Date.now();
+    await this.transaction(async (client) => {
+      const committed = await lockCommittedOffsets(client, supervisorId, nowMs);
+      checkStartOffsets(supervisorId, committed, startOffsets);
+      for (let start = 0; start < distinct.length; start += publishBatchSize) {
+        await insertSegments(client, distinct.slice(start, start + publishBatchSize), nowMs);
+      }
+      const result = await client.query({
+        text: 'UPDATE stream_offsets SET offsets = $2, updated_ms = $3 WHERE supervisor_id = $1',
+        values: [supervisorId, JSON.stringify(mergeOffsets(committed, endOffsets)), nowMs],
+      });
+      assert(result.rowCount === 1, `the locked stream_offsets row of ${supervisorId} exists`);
+    });
+  }
+
+  async resetOffsets(supervisorId: string, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    validateIdentifier(supervisorId, 'supervisorId');
+    validateAuthorAndComment(audit);
+    const nowMs = Date.now();
+    await this.transaction(async (client) => {
+      // Waits for an in-flight publish of this supervisor, then forgets what it committed.
+      const sql = 'DELETE FROM stream_offsets WHERE supervisor_id = $1 RETURNING offsets';
+      const [previous] = await queryRows<{ offsets: string }>(client, sql, [supervisorId]);
+      const previousOffsets = previous === undefined ? null : offsetsFromColumn(previous.offsets);
+      const entry = { key: `supervisor:${supervisorId}`, type: 'reset', ...audit, payload: { previousOffsets }, createdMs: nowMs };
+      await insertAudit(client, entry);
+    });
+  }
+
+  async config(name: string): Promise<unknown> {
+    if (!storable(name)) return undefined;
+    const [row] = await this.rows<{ payload: string }>('SELECT payload FROM configs WHERE name = $1', [name]);
+    return row === undefined ? undefined : (JSON.parse(row.payload) as unknown);
+  }
+
+  async setConfig(name: string, value: unknown, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    validateIdentifier(name, 'name');
+    validateAuthorAndComment(audit);
+    const payload = jsonText(value, 'value');
+    const nowMs = Date.now();
+    await this.transaction(async (client) => {
+      await client.query({
+        text: `INSERT INTO configs (name, payload, updated_ms) VALUES ($1, $2, $3)
+          ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, updated_ms = excluded.updated_ms`,
+        values: [name, payload, nowMs],
+      });
+      await insertAudit(client, { key: `config:${name}`, type: 'config', ...audit, payload: value, createdMs: nowMs });
+    });
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    validateIdentifier(entry.key, 'key');
+    validateIdentifier(entry.type, 'type');
+    validateAuthorAndComment(entry);
+    if (!Number.isSafeInteger(entry.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
+    await insertAudit(this.pool, entry);
+  }
+
+  /** Entries for a key, oldest first; entries of the same millisecond in the order they were inserted. */
+  async auditLog(key: string): Promise<AuditEntry[]> {
+    if (!storable(key)) return [];
+    const sql = `SELECT ${auditColumns} FROM audit_log WHERE audit_key = $1 ORDER BY created_ms, insertion_order`;
+    return (await this.rows<AuditRow>(sql, [key])).map(auditEntryFromRow);
+  }
+
+  async deleteUnusedSegments(segmentIds: readonly string[]): Promise<number> {
+    // An id PostgreSQL cannot store names no segment.
+    const ids = [...new Set(segmentIds.filter(storable))];
+    if (ids.length === 0) return 0;
+    return this.transaction(async (client) => {
+      const usedRows = await queryRows<{ id: string }>(client, 'SELECT id FROM segments WHERE id = ANY($1::text[]) AND used', [ids]);
+      if (usedRows.length > 0) {
+        const used = new Set(usedRows.map((row) => row.id));
+        const first = ids.find((id) => used.has(id));
+        throw new SedimentError('conflict', `segment ${first} is used; mark it unused before killing it`);
+      }
+      // "AND NOT used" re-checks each row as it is deleted; no segment turns used again once unused.
+      const result = await client.query({ text: 'DELETE FROM segments WHERE id = ANY($1::text[]) AND NOT used', values: [ids] });
+      return result.rowCount ?? 0;
+    });
   }
 
   async close(): Promise<void> {
@@ -402,4 +536,126 @@ function taskFromRow(row: TaskRow): TaskRecord {
     spec: JSON.parse(row.spec) as unknown,
     report: row.report === null ? null : (JSON.parse(row.report) as unknown),
   };
+}
+
+interface SupervisorRow {
+  id: string;
+  data_source: string;
+  type: string;
+  spec: string;
+  state: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+interface AuditRow {
+  audit_key: string;
+  audit_type: string;
+  author: string;
+  comment: string;
+  payload: string;
+  created_ms: number;
+}
+
+/**
+ * The supervisor's committed offsets (null if none), with its stream_offsets row locked until the
+ * transaction ends. ON CONFLICT DO UPDATE either inserts a placeholder row or locks the existing
+ * one, atomically, so two first publishes cannot both see "nothing committed": the second waits
+ * for the first and then reads the offsets it committed.
+ */
+async function lockCommittedOffsets(client: PoolClient, supervisorId: string, nowMs: number): Promise<StreamOffsets | null> {
+  const sql = `INSERT INTO stream_offsets (supervisor_id, offsets, updated_ms) VALUES ($1, $2, $3)
+    ON CONFLICT (supervisor_id) DO UPDATE SET offsets = stream_offsets.offsets
+    RETURNING offsets`;
+  const [row] = await queryRows<{ offsets: string }>(client, sql, [supervisorId, uncommittedOffsets, nowMs]);
+  assert(row !== undefined, `INSERT … ON CONFLICT DO UPDATE returned the stream_offsets row of ${supervisorId}`);
+  return offsetsFromColumn(row.offsets);
+}
+
+function offsetsFromColumn(text: string): StreamOffsets | null {
+  return text === uncommittedOffsets ? null : (JSON.parse(text) as StreamOffsets);
+}
+
+async function insertAudit(client: Queryable, entry: AuditEntry): Promise<void> {
+  await client.query({
+    text: `INSERT INTO audit_log (${auditColumns}) VALUES ($1, $2, $3, $4, $5, $6)`,
+    values: [
+      entry.key,
+      entry.type,
+      storableMessage(entry.author),
+      storableMessage(entry.comment),
+      jsonText(entry.payload ?? null, 'payload'),
+      entry.createdMs,
+    ],
+  });
+}
+
+function supervisorFromRow(row: SupervisorRow): SupervisorRecord {
+  return {
+    id: row.id,
+    dataSource: row.data_source,
+    type: row.type,
+    spec: JSON.parse(row.spec) as unknown,
+    state: row.state as SupervisorState,
+    createdMs: row.created_ms,
+    updatedMs: row.updated_ms,
+  };
+}
+
+function auditEntryFromRow(row: AuditRow): AuditEntry {
+  return {
+    key: row.audit_key,
+    type: row.audit_type,
+    author: row.author,
+    comment: row.comment,
+    payload: JSON.parse(row.payload) as unknown,
+    createdMs: row.created_ms,
+  };
+}
+
+function validateSupervisorRecord(record: SupervisorRecord): void {
+  validateIdentifier(record.id, 'id');
+  validateIdentifier(record.dataSource, 'dataSource');
+  validateIdentifier(record.type, 'type');
+  if (!supervisorStates.includes(record.state)) throw invalidInput('state', `must be one of ${supervisorStates.join(', ')}`);
+  if (!Number.isSafeInteger(record.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
+  if (!Number.isSafeInteger(record.updatedMs)) throw invalidInput('updatedMs', 'must be integer ms');
+}
+
+/** Names and keys: non-empty strings PostgreSQL text can hold. */
+function validateIdentifier(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw invalidInput(field, 'must be a non-empty string');
+  rejectNul(value, field);
+}
+
+function validateAuthorAndComment(audit: Pick<AuditEntry, 'author' | 'comment'>): void {
+  if (typeof audit.author !== 'string') throw invalidInput('author', 'must be a string');
+  if (typeof audit.comment !== 'string') throw invalidInput('comment', 'must be a string');
+}
+
+/** Offsets are stored as JSON, so only their shape matters: "topic:partition" → a non-negative integer. */
+function validateOffsets(offsets: StreamOffsets, field: string): void {
+  if (typeof offsets !== 'object' || offsets === null || Array.isArray(offsets)) throw invalidInput(field, 'must be an object');
+  for (const [partition, offset] of Object.entries(offsets)) {
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw invalidInput(`${field}[${JSON.stringify(partition)}]`, 'must be a non-negative integer offset');
+    }
+  }
+}
+
+/** JSON text of a value the caller supplied; a value JSON cannot represent is bad input, not a crash. */
+function jsonText(value: unknown, field: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw invalidInput(field, `must be representable as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (text === undefined) throw invalidInput(field, 'must be a JSON value');
+  return text;
+}
+
+/** Whether PostgreSQL text can hold the value; one that it cannot names nothing stored. */
+function storable(value: string): boolean {
+  return typeof value === 'string' && !value.includes('\0');
 }
