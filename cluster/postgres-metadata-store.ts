@@ -10,7 +10,15 @@ import type { CustomTypesConfig, PoolClient, PoolConfig, QueryResultRow } from '
 import { SedimentError, assert, invalidInput } from './errors.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
-import { taskStates, validateSegmentRecord, validateTaskRecord } from './metadata-record-validation.js';
+import {
+  jsonText,
+  taskStates,
+  validateAuthorAndComment,
+  validateOffsets,
+  validateSegmentRecord,
+  validateSupervisorRecord as validateSharedSupervisorRecord,
+  validateTaskRecord,
+} from './metadata-record-validation.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
@@ -53,7 +61,6 @@ const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition
 const taskColumns = 'id, type, data_source, state, created_ms, duration_ms, error_message, spec, report';
 const supervisorColumns = 'id, data_source, type, spec, state, created_ms, updated_ms';
 const auditColumns = 'audit_key, audit_type, author, comment, payload, created_ms';
-const supervisorStates: readonly SupervisorState[] = ['RUNNING', 'SUSPENDED', 'TERMINATED'];
 /**
  * stream_offsets.offsets of a row a publish inserted only to lock it: never committed (the publish
  * overwrites it or rolls back), and not JSON, so it cannot be mistaken for committed offsets.
@@ -614,45 +621,14 @@ function auditEntryFromRow(row: AuditRow): AuditEntry {
 }
 
 function validateSupervisorRecord(record: SupervisorRecord): void {
-  validateIdentifier(record.id, 'id');
-  validateIdentifier(record.dataSource, 'dataSource');
-  validateIdentifier(record.type, 'type');
-  if (!supervisorStates.includes(record.state)) throw invalidInput('state', `must be one of ${supervisorStates.join(', ')}`);
-  if (!Number.isSafeInteger(record.createdMs)) throw invalidInput('createdMs', 'must be integer ms');
-  if (!Number.isSafeInteger(record.updatedMs)) throw invalidInput('updatedMs', 'must be integer ms');
+  validateSharedSupervisorRecord(record);
+  for (const field of ['id', 'dataSource', 'type'] as const) rejectNul(record[field], field);
 }
 
 /** Names and keys: non-empty strings PostgreSQL text can hold. */
 function validateIdentifier(value: unknown, field: string): asserts value is string {
   if (typeof value !== 'string' || value === '') throw invalidInput(field, 'must be a non-empty string');
   rejectNul(value, field);
-}
-
-function validateAuthorAndComment(audit: Pick<AuditEntry, 'author' | 'comment'>): void {
-  if (typeof audit.author !== 'string') throw invalidInput('author', 'must be a string');
-  if (typeof audit.comment !== 'string') throw invalidInput('comment', 'must be a string');
-}
-
-/** Offsets are stored as JSON, so only their shape matters: "topic:partition" → a non-negative integer. */
-function validateOffsets(offsets: StreamOffsets, field: string): void {
-  if (typeof offsets !== 'object' || offsets === null || Array.isArray(offsets)) throw invalidInput(field, 'must be an object');
-  for (const [partition, offset] of Object.entries(offsets)) {
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw invalidInput(`${field}[${JSON.stringify(partition)}]`, 'must be a non-negative integer offset');
-    }
-  }
-}
-
-/** JSON text of a value the caller supplied; a value JSON cannot represent is bad input, not a crash. */
-function jsonText(value: unknown, field: string): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw invalidInput(field, `must be representable as JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (text === undefined) throw invalidInput(field, 'must be a JSON value');
-  return text;
 }
 
 /** Whether PostgreSQL text can hold the value; one that it cannot names nothing stored. */

@@ -9,7 +9,15 @@ import { SedimentError, invalidInput } from './errors.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
-import { taskStates, validateSegmentRecord, validateTaskRecord } from './metadata-record-validation.js';
+import {
+  jsonText,
+  taskStates,
+  validateAuthorAndComment,
+  validateOffsets,
+  validateSegmentRecord,
+  validateSupervisorRecord,
+  validateTaskRecord,
+} from './metadata-record-validation.js';
 import { migrations, schemaMigrationsTable } from './metadata-schema.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -192,7 +200,8 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   }
 
   async upsertSupervisor(record: SupervisorRecord): Promise<void> {
-    this.statements.upsertSupervisor.run({ ...record, spec: JSON.stringify(record.spec) });
+    validateSupervisorRecord(record);
+    this.statements.upsertSupervisor.run({ ...record, spec: jsonText(record.spec, 'spec') });
   }
 
   async supervisor(id: string): Promise<SupervisorRecord | undefined> {
@@ -216,6 +225,8 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
     endOffsets: StreamOffsets,
   ): Promise<void> {
     segments.forEach((segment, index) => validateSegmentRecord(segment, `segments[${index}]`));
+    validateOffsets(startOffsets, 'startOffsets');
+    validateOffsets(endOffsets, 'endOffsets');
     const nowMs = Date.now();
     this.db.transaction(() => {
       const row = this.statements.offsetsById.get(supervisorId) as { offsets: string } | undefined;
@@ -227,6 +238,7 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   }
 
   async resetOffsets(supervisorId: string, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    validateAuthorAndComment(audit);
     const nowMs = Date.now();
     this.db.transaction(() => {
       const previous = this.statements.offsetsById.get(supervisorId) as { offsets: string } | undefined;
@@ -241,9 +253,11 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   }
 
   async setConfig(name: string, value: unknown, audit: Pick<AuditEntry, 'author' | 'comment'>): Promise<void> {
+    validateAuthorAndComment(audit);
+    const payload = jsonText(value, 'value');
     const nowMs = Date.now();
     this.db.transaction(() => {
-      this.statements.upsertConfig.run(name, JSON.stringify(value), nowMs);
+      this.statements.upsertConfig.run(name, payload, nowMs);
       this.insertAudit({ key: `config:${name}`, type: 'config', ...audit, payload: value, createdMs: nowMs });
     }).immediate();
   }
@@ -276,7 +290,8 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   }
 
   private insertAudit(entry: AuditEntry): void {
-    this.statements.insertAudit.run(entry.key, entry.type, entry.author, entry.comment, JSON.stringify(entry.payload ?? null), entry.createdMs);
+    validateAuthorAndComment(entry);
+    this.statements.insertAudit.run(entry.key, entry.type, entry.author, entry.comment, jsonText(entry.payload ?? null, 'payload'), entry.createdMs);
   }
 
   async close(): Promise<void> {
