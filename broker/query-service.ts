@@ -7,11 +7,14 @@ import { parseQuery } from '../query/parse-query.js';
 import type { Query } from '../query/query.js';
 import { runQuery } from '../query/run-query.js';
 import type { SegmentSlice } from '../query/segment-slice.js';
+import type { ScatterGather } from './scatter-gather.js';
 import type { Timeline } from './timeline.js';
 
 export interface QueryServiceOptions {
   /** Queries running at once past which new ones get 429. */
   readonly maxConcurrentQueries: number;
+  /** In a cluster broker: runs queries on the historicals; executeAsync then uses it. */
+  readonly scatterGather?: ScatterGather;
 }
 
 /** Finds the loaded segment for a segment id; undefined when no server serves it (yet). */
@@ -43,6 +46,25 @@ export class QueryService {
     this.running++;
     try {
       return { query, results: runQuery(query, this.slicesFor(query)) };
+    } finally {
+      this.running--;
+    }
+  }
+
+  /**
+   * Runs a native JSON query, on the cluster's historicals when a scatterGather is configured,
+   * else in-process like execute(). Same errors as execute(), plus missing segments in a cluster.
+   */
+  async executeAsync(json: unknown): Promise<QueryOutcome> {
+    const scatterGather = this.options.scatterGather;
+    if (scatterGather === undefined) return this.execute(json);
+    const query = parseQuery(json);
+    if (this.running >= this.options.maxConcurrentQueries) {
+      throw new SedimentError('capacity_exceeded', `Too many concurrent queries (limit ${this.options.maxConcurrentQueries}); retry later.`);
+    }
+    this.running++;
+    try {
+      return { query, results: await scatterGather.run(query, json) };
     } finally {
       this.running--;
     }

@@ -1,6 +1,8 @@
-// `sediment start`: the all-in-one process.
-import { loadConfig, type SedimentConfigLayer } from '../cluster/config.js';
+// `sediment start`: the all-in-one process, or with roles (`--role`, the config's `roles`, or
+// SEDIMENT_ROLES) the chosen cluster roles.
+import { loadConfig, type SedimentConfig, type SedimentConfigLayer } from '../cluster/config.js';
 import { startAllInOne } from './all-in-one.js';
+import { startRoles } from './roles/start-roles.js';
 import { sampleDataSource } from './sample-data.js';
 
 export interface StartOptions {
@@ -8,13 +10,17 @@ export interface StartOptions {
   readonly port?: number;
   readonly dataDir?: string;
   readonly sample: boolean;
+  /** Comma-separated roles, e.g. "coordinator,broker"; overrides the config's `roles`. */
+  readonly role?: string;
 }
 
 export async function startCommand(options: StartOptions): Promise<void> {
   const overrides: { port?: number; dataDir?: string } = {};
   if (options.port !== undefined) overrides.port = options.port;
   if (options.dataDir !== undefined) overrides.dataDir = options.dataDir;
+  if (options.role !== undefined) (overrides as Record<string, unknown>)['roles'] = options.role.split(',').map((role) => role.trim());
   const config = loadConfig({ ...(options.config === undefined ? {} : { file: options.config }), env: process.env, overrides: overrides as SedimentConfigLayer });
+  if (config.roles.length > 0) return startClusterRoles(config);
   const server = await startAllInOne(config, { sample: options.sample });
   process.stdout.write(banner(server.url, config.dataDir, server.sampleTaskId));
   if (server.sampleTaskId !== null) {
@@ -44,4 +50,14 @@ function banner(url: string, dataDir: string, sampleTaskId: string | null): stri
     curl({ queryType: 'groupBy', dataSource: sampleDataSource, dimensions: ['device', 'browser'], granularity: 'all', intervals, aggregations: [{ type: 'count', name: 'rows' }, { type: 'cardinality', name: 'users', fields: ['user_id'] }], limitSpec: { type: 'default', limit: 5, columns: [{ dimension: 'rows', direction: 'descending' }] } }),
     '',
   ].join('\n');
+}
+
+async function startClusterRoles(config: SedimentConfig): Promise<void> {
+  const running = await startRoles(config, config.roles);
+  process.stdout.write(`Sediment ${config.roles.join(', ')} listening at ${running.url}\n`);
+  const shutdown = (): void => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 }

@@ -5,18 +5,80 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SedimentError, invalidInput } from './errors.js';
 
-/** Where the metadata store lives. PostgreSQL joins this union when its store exists. */
+/**
+ * Where the metadata store lives. One shape for both kinds (rather than a union) so code written
+ * for the embedded store keeps compiling: `path` is always present, and only read for sqlite.
+ */
 export interface SqliteMetadataConfig {
-  readonly type: 'sqlite';
-  /** The database file; created (with its schema) on first open. */
+  /** "sqlite" (embedded file, the default) or "postgres" (the cluster store). */
+  readonly type: 'sqlite' | 'postgres';
+  /** sqlite: the database file; created (with its schema) on first open. */
   readonly path: string;
+  /** postgres: a libpq URL, e.g. postgresql://user:password@host:5432/sediment. Required for postgres. */
+  readonly connectionString?: string;
+}
+export type MetadataConfig = SqliteMetadataConfig;
+
+/** Where deep storage lives: a local directory (default) or an S3 bucket. `dir` is only read for local. */
+export interface LocalDeepStorageConfig {
+  /** "local" or "s3". */
+  readonly type: 'local' | 's3';
+  /** local: root directory; segment keys are paths below it. */
+  readonly dir: string;
+  /** s3: the bucket (must exist). Required for s3. */
+  readonly bucket?: string;
+  /** s3: prepended to every key. */
+  readonly prefix?: string;
+  /** s3: a non-AWS endpoint such as http://127.0.0.1:9000; default AWS. */
+  readonly endpoint?: string;
+  /** s3: default the SDK's resolution (AWS_REGION). */
+  readonly region?: string;
+  /** s3: bucket in the path, not the host name (MinIO, s3rver). */
+  readonly forcePathStyle?: boolean;
+  /** s3: static credentials; default the SDK's credential chain (AWS_ACCESS_KEY_ID, roles…). */
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  /** s3: checksums only where S3 requires them; needed by servers that mishandle checksum trailers. */
+  readonly checksumsWhenRequired?: boolean;
+}
+export type DeepStorageConfig = LocalDeepStorageConfig;
+
+/** The roles `sediment start` can run; several may share one process. */
+export type ServerRoleName = 'coordinator' | 'historical' | 'broker';
+export const serverRoleNames: readonly ServerRoleName[] = ['coordinator', 'historical', 'broker'];
+
+export interface ZookeeperConfig {
+  /** "host:port[,host:port…]"; empty means in-process discovery (every role in this one process). */
+  readonly connectString: string;
+  /** Root znode of this cluster; several clusters can share one ZooKeeper under different roots. */
+  readonly basePath: string;
+  /** ZooKeeper session timeout; a server silent this long loses its announcements. */
+  readonly sessionTimeoutMs: number;
 }
 
-/** Where deep storage lives. S3 joins this union when its store exists. */
-export interface LocalDeepStorageConfig {
-  readonly type: 'local';
-  /** Root directory; segment keys are paths below it. */
-  readonly dir: string;
+export interface ServerIdentityConfig {
+  /** Host name other servers use to reach this one; default "localhost". */
+  readonly advertisedHost: string;
+  /** Historical tier (Druid's druid.server.tier). */
+  readonly tier: string;
+}
+
+export interface CoordinatorConfig {
+  /** Pause between coordinator runs. */
+  readonly periodMs: number;
+  /** Segment replica loads issued per run at most. */
+  readonly maxLoadsPerRun: number;
+  /** Segments moved by balancing per run at most. */
+  readonly maxSegmentsToMove: number;
+  /** Loads waiting or running per historical at most; assignments past it wait for a later run. */
+  readonly maxLoadQueueLength: number;
+}
+
+export interface BrokerConfig {
+  /** Bytes of per-segment results the broker caches (useCache/populateCache); 0 disables the cache. */
+  readonly cacheSizeBytes: number;
+  /** Sub-query timeout towards a historical when the query sets none. */
+  readonly subQueryTimeoutMs: number;
 }
 
 export interface SegmentCacheConfig {
@@ -54,6 +116,12 @@ export interface SedimentConfig {
   readonly segmentCache: SegmentCacheConfig;
   readonly query: QueryLimitsConfig;
   readonly quickstart: QuickstartConfig;
+  /** Roles `sediment start` runs; empty means the all-in-one quickstart. */
+  readonly roles: readonly ServerRoleName[];
+  readonly zookeeper: ZookeeperConfig;
+  readonly server: ServerIdentityConfig;
+  readonly coordinator: CoordinatorConfig;
+  readonly broker: BrokerConfig;
 }
 
 /** A partial configuration layer: any key, at any depth, may be omitted. */
@@ -70,11 +138,16 @@ const fixedDefaults = {
   segmentCache: { maxSizeBytes: 10 * gibibyte },
   query: { maxConcurrentQueries: 8, defaultTimeoutMs: 300_000, maxGroups: 500_000 },
   quickstart: { sampleDataSource: true, sampleRows: 1_000_000 },
+  zookeeper: { connectString: '', basePath: '/sediment', sessionTimeoutMs: 30_000 },
+  server: { advertisedHost: 'localhost', tier: '_default_tier' },
+  coordinator: { periodMs: 5_000, maxLoadsPerRun: 1_000, maxSegmentsToMove: 5, maxLoadQueueLength: 100 },
+  broker: { cacheSizeBytes: 64 * 1024 * 1024, subQueryTimeoutMs: 300_000 },
 } as const;
 
 /**
  * Load the configuration: defaults < `file` (JSON) < `env` (SEDIMENT_DATA_DIR, SEDIMENT_PORT,
- * SEDIMENT_HOST) < `overrides`. Throws invalid_input naming the offending key.
+ * SEDIMENT_HOST, SEDIMENT_ROLES, SEDIMENT_ZOOKEEPER, SEDIMENT_POSTGRES_URL, SEDIMENT_TIER) <
+ * `overrides`. Throws invalid_input naming the offending key.
  */
 export function loadConfig(options: {
   file?: string;
@@ -113,6 +186,20 @@ function readConfigFile(file: string): SedimentConfigLayer {
 }
 
 function environmentLayer(env: NodeJS.ProcessEnv): SedimentConfigLayer {
+  const layer: Record<string, unknown> = {};
+  const text = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const roles = text('SEDIMENT_ROLES');
+  if (roles !== undefined) layer['roles'] = roles.split(',').map((role) => role.trim()).filter((role) => role !== '');
+  const zookeeper = text('SEDIMENT_ZOOKEEPER');
+  if (zookeeper !== undefined) layer['zookeeper'] = { connectString: zookeeper };
+  const postgres = text('SEDIMENT_POSTGRES_URL');
+  if (postgres !== undefined) layer['metadata'] = { type: 'postgres', connectionString: postgres };
+  const tier = text('SEDIMENT_TIER');
+  if (tier !== undefined) layer['server'] = { tier };
+  return { ...(layer as SedimentConfigLayer), ...basicEnvironmentLayer(env) };
+}
+
+function basicEnvironmentLayer(env: NodeJS.ProcessEnv): SedimentConfigLayer {
   const layer: { dataDir?: string; port?: number; host?: string } = {};
   if (env['SEDIMENT_DATA_DIR'] !== undefined && env['SEDIMENT_DATA_DIR'] !== '') layer.dataDir = env['SEDIMENT_DATA_DIR'];
   if (env['SEDIMENT_HOST'] !== undefined && env['SEDIMENT_HOST'] !== '') layer.host = env['SEDIMENT_HOST'];
@@ -161,6 +248,11 @@ function withDefaults(merged: Record<string, unknown>): SedimentConfig {
     } as SegmentCacheConfig,
     query: { ...fixedDefaults.query, ...section('query') } as QueryLimitsConfig,
     quickstart: { ...fixedDefaults.quickstart, ...section('quickstart') } as QuickstartConfig,
+    roles: (merged['roles'] ?? []) as ServerRoleName[],
+    zookeeper: { ...fixedDefaults.zookeeper, ...section('zookeeper') } as ZookeeperConfig,
+    server: { ...fixedDefaults.server, ...section('server') } as ServerIdentityConfig,
+    coordinator: { ...fixedDefaults.coordinator, ...section('coordinator') } as CoordinatorConfig,
+    broker: { ...fixedDefaults.broker, ...section('broker') } as BrokerConfig,
   };
 }
 
@@ -168,11 +260,16 @@ const knownKeys: Record<string, readonly string[] | null> = {
   dataDir: null,
   port: null,
   host: null,
-  metadata: ['type', 'path'],
-  deepStorage: ['type', 'dir'],
+  metadata: ['type', 'path', 'connectionString'],
+  deepStorage: ['type', 'dir', 'bucket', 'prefix', 'endpoint', 'region', 'forcePathStyle', 'accessKeyId', 'secretAccessKey', 'checksumsWhenRequired'],
   segmentCache: ['dir', 'maxSizeBytes'],
   query: ['maxConcurrentQueries', 'defaultTimeoutMs', 'maxGroups'],
   quickstart: ['sampleDataSource', 'sampleRows'],
+  roles: null,
+  zookeeper: ['connectString', 'basePath', 'sessionTimeoutMs'],
+  server: ['advertisedHost', 'tier'],
+  coordinator: ['periodMs', 'maxLoadsPerRun', 'maxSegmentsToMove', 'maxLoadQueueLength'],
+  broker: ['cacheSizeBytes', 'subQueryTimeoutMs'],
 };
 
 /** Reject misspelt keys: a typo silently ignored is a setting silently not applied. */
@@ -193,10 +290,9 @@ function validateConfig(config: SedimentConfig): void {
   requireNonEmptyString('dataDir', config.dataDir);
   requireNonEmptyString('host', config.host);
   requireInteger('port', config.port, 0, 65_535);
-  if (config.metadata.type !== 'sqlite') throw invalidInput('metadata.type', `unsupported metadata store type ${JSON.stringify(config.metadata.type)}; supported: "sqlite"`);
-  requireNonEmptyString('metadata.path', config.metadata.path);
-  if (config.deepStorage.type !== 'local') throw invalidInput('deepStorage.type', `unsupported deep storage type ${JSON.stringify(config.deepStorage.type)}; supported: "local"`);
-  requireNonEmptyString('deepStorage.dir', config.deepStorage.dir);
+  validateMetadata(config.metadata);
+  validateDeepStorage(config.deepStorage);
+  validateClusterSections(config);
   requireNonEmptyString('segmentCache.dir', config.segmentCache.dir);
   requireInteger('segmentCache.maxSizeBytes', config.segmentCache.maxSizeBytes, 1, Number.MAX_SAFE_INTEGER);
   requireInteger('query.maxConcurrentQueries', config.query.maxConcurrentQueries, 1, 1_000_000);
@@ -204,6 +300,46 @@ function validateConfig(config: SedimentConfig): void {
   requireInteger('query.maxGroups', config.query.maxGroups, 1, Number.MAX_SAFE_INTEGER);
   if (typeof config.quickstart.sampleDataSource !== 'boolean') throw invalidInput('quickstart.sampleDataSource', 'must be true or false');
   requireInteger('quickstart.sampleRows', config.quickstart.sampleRows, 0, Number.MAX_SAFE_INTEGER);
+}
+
+function validateMetadata(metadata: SqliteMetadataConfig): void {
+  if (metadata.type !== 'sqlite' && metadata.type !== 'postgres') {
+    throw invalidInput('metadata.type', `unsupported metadata store type ${JSON.stringify(metadata.type)}; supported: "sqlite", "postgres"`);
+  }
+  requireNonEmptyString('metadata.path', metadata.path);
+  if (metadata.type === 'postgres') requireNonEmptyString('metadata.connectionString', metadata.connectionString);
+}
+
+function validateDeepStorage(deepStorage: LocalDeepStorageConfig): void {
+  if (deepStorage.type !== 'local' && deepStorage.type !== 's3') {
+    throw invalidInput('deepStorage.type', `unsupported deep storage type ${JSON.stringify(deepStorage.type)}; supported: "local", "s3"`);
+  }
+  requireNonEmptyString('deepStorage.dir', deepStorage.dir);
+  if (deepStorage.type === 's3') requireNonEmptyString('deepStorage.bucket', deepStorage.bucket);
+  for (const key of ['prefix', 'endpoint', 'region', 'accessKeyId', 'secretAccessKey'] as const) {
+    if (deepStorage[key] !== undefined && typeof deepStorage[key] !== 'string') throw invalidInput(`deepStorage.${key}`, 'must be a string');
+  }
+  if ((deepStorage.accessKeyId === undefined) !== (deepStorage.secretAccessKey === undefined)) {
+    throw invalidInput('deepStorage.secretAccessKey', 'accessKeyId and secretAccessKey are set together or not at all');
+  }
+}
+
+function validateClusterSections(config: SedimentConfig): void {
+  if (!Array.isArray(config.roles)) throw invalidInput('roles', 'must be an array of role names');
+  config.roles.forEach((role, index) => {
+    if (!serverRoleNames.includes(role)) throw invalidInput(`roles[${index}]`, `unknown role ${JSON.stringify(role)}; roles: ${serverRoleNames.join(', ')}`);
+  });
+  if (typeof config.zookeeper.connectString !== 'string') throw invalidInput('zookeeper.connectString', 'must be a string ("" for in-process discovery)');
+  if (!/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(config.zookeeper.basePath)) throw invalidInput('zookeeper.basePath', 'must be an absolute znode path such as /sediment');
+  requireInteger('zookeeper.sessionTimeoutMs', config.zookeeper.sessionTimeoutMs, 1_000, 600_000);
+  requireNonEmptyString('server.advertisedHost', config.server.advertisedHost);
+  if (!/^[A-Za-z0-9._-]+$/.test(config.server.tier)) throw invalidInput('server.tier', 'must be a non-empty name of letters, digits, ".", "_" or "-"');
+  requireInteger('coordinator.periodMs', config.coordinator.periodMs, 1, 3_600_000);
+  requireInteger('coordinator.maxLoadsPerRun', config.coordinator.maxLoadsPerRun, 1, 1_000_000);
+  requireInteger('coordinator.maxSegmentsToMove', config.coordinator.maxSegmentsToMove, 0, 1_000_000);
+  requireInteger('coordinator.maxLoadQueueLength', config.coordinator.maxLoadQueueLength, 1, 1_000_000);
+  requireInteger('broker.cacheSizeBytes', config.broker.cacheSizeBytes, 0, Number.MAX_SAFE_INTEGER);
+  requireInteger('broker.subQueryTimeoutMs', config.broker.subQueryTimeoutMs, 1, Number.MAX_SAFE_INTEGER);
 }
 
 function requireNonEmptyString(key: string, value: unknown): void {

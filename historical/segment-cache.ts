@@ -29,6 +29,8 @@ interface ManifestEntry {
   /** File name inside the cache directory. */
   readonly file: string;
   readonly sizeBytes: number;
+  /** The segment's record, so a restarted historical can serve (and announce) it before any coordinator asks. */
+  readonly record?: SegmentRecord;
 }
 
 interface Manifest {
@@ -107,6 +109,18 @@ export class SegmentCache {
     return [...this.entries.keys()];
   }
 
+  /** Records of the complete files in the cache (files from before records were kept are left out). */
+  cachedRecords(): SegmentRecord[] {
+    const records: SegmentRecord[] = [];
+    for (const entry of this.entries.values()) if (entry.record !== undefined) records.push(entry.record);
+    return records;
+  }
+
+  /** The configured bound on the bytes of segment files. */
+  get capacityBytes(): number {
+    return this.maxSizeBytes;
+  }
+
   /** Bytes of segment files in the cache. */
   sizeBytes(): number {
     let total = 0;
@@ -158,7 +172,7 @@ export class SegmentCache {
       }
       const file = cacheFileName(record.id);
       await rename(temporary, join(this.dir, file));
-      this.entries.set(record.id, { file, sizeBytes });
+      this.entries.set(record.id, { file, sizeBytes, record });
       await this.writeManifest();
       return join(this.dir, file);
     } catch (error) {

@@ -68,6 +68,26 @@ export class SegmentManager extends EventEmitter<SegmentManagerEvents> {
     return this.cache.cachedIds().filter((id) => !this.servedById.has(id));
   }
 
+  /** Records of cached files not served, so they can be served again without a download. */
+  cachedRecordsNotServed(): SegmentRecord[] {
+    return this.cache.cachedRecords().filter((record) => !this.servedById.has(record.id));
+  }
+
+  /** Bytes this historical may hold. */
+  get maxSizeBytes(): number {
+    return this.cache.capacityBytes;
+  }
+
+  /** Bytes of segment files it holds. */
+  sizeBytes(): number {
+    return this.cache.sizeBytes();
+  }
+
+  /** Ids of segments being loaded now. */
+  loadingIds(): string[] {
+    return [...this.loading.keys()];
+  }
+
   /** Stop serving everything (emitting 'removed') and close the files, keeping them cached for the next start. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.loading.values()]);

@@ -33,7 +33,27 @@ describe('loadConfig', () => {
       segmentCache: { dir: 'var/segment-cache', maxSizeBytes: 10 * 1024 ** 3 },
       query: { maxConcurrentQueries: 8, defaultTimeoutMs: 300_000, maxGroups: 500_000 },
       quickstart: { sampleDataSource: true, sampleRows: 1_000_000 },
+      roles: [],
+      zookeeper: { connectString: '', basePath: '/sediment', sessionTimeoutMs: 30_000 },
+      server: { advertisedHost: 'localhost', tier: '_default_tier' },
+      coordinator: { periodMs: 5_000, maxLoadsPerRun: 1_000, maxSegmentsToMove: 5, maxLoadQueueLength: 100 },
+      broker: { cacheSizeBytes: 64 * 1024 * 1024, subQueryTimeoutMs: 300_000 },
     });
+  });
+
+  it('reads cluster settings from the file and the environment, and rejects bad ones', () => {
+    const file = configFile(JSON.stringify({ roles: ['historical'], deepStorage: { type: 's3', bucket: 'b', endpoint: 'http://127.0.0.1:1' } }));
+    const config = loadConfig({ file, env: { SEDIMENT_ROLES: 'coordinator, broker', SEDIMENT_ZOOKEEPER: '127.0.0.1:2181', SEDIMENT_POSTGRES_URL: 'postgresql://u@h/d', SEDIMENT_TIER: 'hot' } });
+    assert.deepEqual(config.roles, ['coordinator', 'broker']);
+    assert.equal(config.zookeeper.connectString, '127.0.0.1:2181');
+    assert.deepEqual(config.metadata, { type: 'postgres', path: 'var/metadata.sqlite', connectionString: 'postgresql://u@h/d' });
+    assert.equal(config.deepStorage.bucket, 'b');
+    assert.equal(config.server.tier, 'hot');
+    assertInvalid(() => loadConfig({ env: { SEDIMENT_ROLES: 'router' } }), 'roles[0]');
+    assertInvalid(() => loadConfig({ env: {}, overrides: { metadata: { type: 'postgres' } } }), 'metadata.connectionString');
+    assertInvalid(() => loadConfig({ env: {}, overrides: { deepStorage: { type: 's3' } } }), 'deepStorage.bucket');
+    assertInvalid(() => loadConfig({ env: {}, overrides: { zookeeper: { basePath: 'no-slash' } } }), 'zookeeper.basePath');
+    assertInvalid(() => loadConfig({ env: {}, overrides: { coordinator: { maxLoadsPerRun: 0 } } }), 'coordinator.maxLoadsPerRun');
   });
 
   it('layers file < env < overrides, deep-merging sections', () => {
