@@ -43,3 +43,9 @@ export function decodeInt64InPlace(buffer: ArrayBufferLike, byteOffset: number, 
   }
   return values;
 }
+
+/** The int64 at `index` of `words` (2 words per value) as a float64 (exact up to 2^53). */
+export function readInt64(words: Uint32Array, index: number): number {
+  const high = words[2 * index + 1]! | 0;
+  return high * TWO_TO_32 + words[2 * index]!;
+}

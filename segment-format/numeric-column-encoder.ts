@@ -1,10 +1,12 @@
-// Encodes LONG (int64), FLOAT (f32) and DOUBLE (f64) columns: a blocked values section and, only when
+// Encodes LONG (integer sequence), FLOAT and DOUBLE (decimal) columns: a blocked values section and, only when
 // the column has nulls, a raw portable roaring bitmap of the null rows.
 import type { RoaringBitmap32 } from 'roaring';
 import type { NumericColumnData } from './columns.js';
 import { compressBlocks } from './block-compression.js';
-import { bytesOf, type EncodedColumn } from './encoded-column.js';
-import { isInt64Representable, writeInt64 } from './int64-codec.js';
+import { encodeDecimal } from './decimal-codec.js';
+import type { EncodedColumn } from './encoded-column.js';
+import { isInt64Representable } from './int64-codec.js';
+import { encodeIntegerSequence } from './integer-sequence-codec.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
 export function encodeNumericColumn(name: string, column: NumericColumnData, rowCount: number): EncodedColumn {
@@ -13,7 +15,7 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
   if (nulls !== null && nulls.maximum() >= rowCount) throw invalidSegmentInput(`column ${name}: null row ${nulls.maximum()} is past the last row`);
   const nullMask = nulls === null ? null : maskOf(nulls, rowCount);
   const values = column.kind === 'float' ? toFloat32(column.values) : toFloat64(column.values);
-  const payload = column.kind === 'long' ? encodeLongs(name, values as Float64Array, nullMask) : bytesOf(values);
+  const payload = column.kind === 'long' ? encodeLongs(name, values as Float64Array, nullMask) : encodeDecimal(values, nullMask);
   const sections: [string, Uint8Array][] = [['values', compressBlocks(payload)]];
   if (nulls !== null) {
     const compact = nulls.clone();
@@ -29,15 +31,18 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
   };
 }
 
-/** int64 payload; a null row is written as 0 whatever its in-memory value. */
+/** Integer sequence payload; a null row is written as 0 whatever its in-memory value. */
 function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null): Uint8Array {
-  const words = new Uint32Array(values.length * 2);
+  let stored = values;
   for (let row = 0; row < values.length; row++) {
-    const value = values[row]!;
-    if (isInt64Representable(value)) writeInt64(words, row, value);
-    else if (nullMask === null || nullMask[row] === 0) throw invalidSegmentInput(`column ${name}: row ${row} value ${value} is not an integer in int64 range`);
+    if (nullMask !== null && nullMask[row] === 1) {
+      if (stored === values) stored = Float64Array.from(values);
+      stored[row] = 0;
+    } else if (!isInt64Representable(values[row]!)) {
+      throw invalidSegmentInput(`column ${name}: row ${row} value ${values[row]} is not an integer in int64 range`);
+    }
   }
-  return bytesOf(words);
+  return encodeIntegerSequence(stored, stored.length);
 }
 
 /** Smallest and largest non-null, non-NaN value. */

@@ -4,7 +4,7 @@ import { crc32c } from './crc32c.js';
 import { corruptSegment } from './segment-format-error.js';
 
 export const SEGMENT_MAGIC = Buffer.from('SEDIMENT', 'ascii');
-export const SEGMENT_FORMAT_VERSION = 1;
+export const SEGMENT_FORMAT_VERSION = 2;
 export const HEADER_BYTES = 16;
 export const FOOTER_BYTES = 32;
 

@@ -20,8 +20,8 @@ export type ColumnEncoding = 'string' | 'multiValueString' | 'long' | 'float' | 
 
 /** Section names per encoding: required ones must be present, optional ones may be. */
 export const COLUMN_SECTIONS: Readonly<Record<ColumnEncoding, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
-  string: { required: ['dictionary', 'ids', 'bitmaps'], optional: [] },
-  multiValueString: { required: ['dictionary', 'offsets', 'ids', 'bitmaps'], optional: [] },
+  string: { required: ['dictionary', 'ids'], optional: ['bitmaps'] },
+  multiValueString: { required: ['dictionary', 'offsets', 'ids'], optional: ['bitmaps'] },
   long: { required: ['values'], optional: ['nulls'] },
   float: { required: ['values'], optional: ['nulls'] },
   double: { required: ['values'], optional: ['nulls'] },

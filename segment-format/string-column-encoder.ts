@@ -1,10 +1,11 @@
 // Encodes single- and multi-value string columns: dictionary, ids (and offsets), bitmaps.
 import { allocateIds, type DictionaryIds, type MultiValueStringColumnData, type StringColumnData } from './columns.js';
 import { groupRowsById, type GroupedRows } from './bitmap-index-builder.js';
-import { encodeBitmapSection } from './bitmap-section.js';
+import { encodeBitmapRuns } from './bitmap-section.js';
 import { compressBlocks } from './block-compression.js';
 import { encodeDictionary } from './dictionary-codec.js';
 import { bytesOf, type EncodedColumn } from './encoded-column.js';
+import { bitWidthFor, packUnsigned } from './packed-integers.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
 export function encodeStringColumn(name: string, column: StringColumnData, rowCount: number): EncodedColumn {
@@ -12,13 +13,14 @@ export function encodeStringColumn(name: string, column: StringColumnData, rowCo
   const ids = canonicalIds(name, column.ids, column.dictionary.length);
   const bitmaps = groupRowsById({ ...column, ids }, name);
   const hasNulls = nullRowsExist(column.dictionary, bitmaps);
+  const storedIds = compressIds(ids, column.dictionary.length);
   return {
     encoding: 'string',
     idWidthBytes: ids.BYTES_PER_ELEMENT as 1 | 2 | 4,
     sections: [
       ['dictionary', compressBlocks(encodeDictionary(column.dictionary, name))],
-      ['ids', compressBlocks(bytesOf(ids))],
-      ['bitmaps', encodeBitmapSection(bitmaps)],
+      ['ids', storedIds],
+      ...bitmapsSection(bitmaps, storedIds),
     ],
     stats: { type: 'STRING', multiValue: false, hasNulls, ...dictionaryStats(column.dictionary) },
   };
@@ -29,17 +31,43 @@ export function encodeMultiValueStringColumn(name: string, column: MultiValueStr
   const ids = canonicalIds(name, column.ids, column.dictionary.length);
   const bitmaps = groupRowsById({ ...column, ids }, name);
   const hasNulls = nullRowsExist(column.dictionary, bitmaps);
+  const storedIds = compressIds(ids, column.dictionary.length);
   return {
     encoding: 'multiValueString',
     idWidthBytes: ids.BYTES_PER_ELEMENT as 1 | 2 | 4,
     sections: [
       ['dictionary', compressBlocks(encodeDictionary(column.dictionary, name))],
       ['offsets', compressBlocks(bytesOf(column.offsets))],
-      ['ids', compressBlocks(bytesOf(ids))],
-      ['bitmaps', encodeBitmapSection(bitmaps)],
+      ['ids', storedIds],
+      ...bitmapsSection(bitmaps, storedIds),
     ],
     stats: { type: 'STRING', multiValue, hasNulls, ...dictionaryStats(column.dictionary) },
   };
+}
+
+// An inverted index smaller than this is always kept, whatever the ids cost.
+const BITMAPS_KEPT_BYTES = 64 * 1024;
+
+/**
+ * The ids packed at the fewest bits that hold the dictionary, or at their byte width when zstd
+ * shrinks that more (byte-aligned ids of a skewed column compress better than packed ones).
+ */
+function compressIds(ids: DictionaryIds, dictionarySize: number): Uint8Array {
+  const packedWidth = bitWidthFor(dictionarySize);
+  const packed = compressBlocks(packUnsigned(ids, ids.length, packedWidth));
+  const byteWidth = 8 * ids.BYTES_PER_ELEMENT;
+  if (byteWidth === packedWidth) return packed;
+  const aligned = compressBlocks(packUnsigned(ids, ids.length, byteWidth));
+  return aligned.length < packed.length ? aligned : packed;
+}
+
+/**
+ * The bitmaps section, left out when it would cost more than the ids it indexes (random rows of a
+ * high-cardinality column): readers then group the ids into bitmaps on first use.
+ */
+function bitmapsSection(grouped: GroupedRows, storedIds: Uint8Array): [string, Uint8Array][] {
+  const stored = compressBlocks(encodeBitmapRuns(grouped));
+  return stored.length <= Math.max(storedIds.length, BITMAPS_KEPT_BYTES) ? [['bitmaps', stored]] : [];
 }
 
 /** Checks the offsets contract (every row has at least one value) and reports whether some row has several. */

@@ -6,7 +6,7 @@ import type { QueryableSegment } from '../queryable-segment.js';
 import type { AggregatorFactory, GroupedAccumulator } from './aggregator-factory.js';
 import { growFloat64, grownCapacity, growUint8 } from './grouped-arrays.js';
 import type { JsonObject } from './json-fields.js';
-import { numericInput } from './numeric-input.js';
+import { numericInput, TIME_COLUMN } from './numeric-input.js';
 import { compareNullableNumbers, finalizeNumber, type NumericValueType } from './numeric-value-type.js';
 import { numericRowReader, stringRowReader, timeRows, type RowValueReader } from './row-value-reader.js';
 import type { RowNumericInput } from './numeric-input.js';
@@ -53,7 +53,7 @@ export class FirstLastAggregatorFactory implements AggregatorFactory {
       valueType === 'string'
         ? stringRowReader(segment, fieldName, maxStringBytes)
         : numericRowReader(numericInput(segment, fieldName, valueType));
-    return new FirstLastAccumulator(timeRows(segment, timeColumn), reader, which === 'Last');
+    return new FirstLastAccumulator(timeRows(segment, timeColumn), reader, which === 'Last', timeColumn === TIME_COLUMN);
   }
 
   empty(): null {
@@ -97,14 +97,64 @@ class FirstLastAccumulator implements GroupedAccumulator {
   private bestTimes = new Float64Array(0);
   private bestRows = new Float64Array(0);
   private seen = new Uint8Array(0);
+  /** Last row folded; while rows ascend, row order is time order (for __time). */
+  private previousRow = -1;
 
   constructor(
     private readonly time: RowNumericInput,
     private readonly read: RowValueReader<number | string>,
     private readonly last: boolean,
+    /** True when the time column is __time: non-decreasing with the row number. */
+    private rowOrderIsTimeOrder: boolean,
   ) {}
 
   aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void {
+    if (this.rowOrderIsTimeOrder) {
+      const done = this.aggregateInRowOrder(rows, groups, length);
+      if (done === length) return;
+      // Rows stopped ascending: compare times from here on (the rows chosen so far stay right).
+      this.rowOrderIsTimeOrder = false;
+      this.fillBestTimes();
+      this.aggregateByTime(rows.subarray(done), groups.subarray(done), length - done);
+      return;
+    }
+    this.aggregateByTime(rows, groups, length);
+  }
+
+  /**
+   * While rows ascend, a later row is never earlier in __time, so `last` keeps the latest row seen
+   * and `first` the first: no time comparison. Returns how many entries it folded.
+   */
+  private aggregateInRowOrder(rows: Uint32Array, groups: Uint32Array, length: number): number {
+    let { bestRows, seen } = this;
+    const last = this.last;
+    let previousRow = this.previousRow;
+    let index = 0;
+    for (; index < length; index++) {
+      const row = rows[index]!;
+      if (row < previousRow) break;
+      previousRow = row;
+      const group = groups[index]!;
+      if (group >= seen.length) {
+        this.grow(group + 1);
+        ({ bestRows, seen } = this);
+      }
+      if (last || seen[group] === 0) {
+        bestRows[group] = row;
+        seen[group] = 1;
+      }
+    }
+    this.previousRow = previousRow;
+    return index;
+  }
+
+  /** In row order only rows are tracked (one store per row); their times are looked up when needed. */
+  private fillBestTimes(): void {
+    const times = this.time.values;
+    for (let group = 0; group < this.seen.length; group++) if (this.seen[group] === 1) this.bestTimes[group] = times[this.bestRows[group]!]!;
+  }
+
+  private aggregateByTime(rows: Uint32Array, groups: Uint32Array, length: number): void {
     let { bestTimes, bestRows, seen } = this;
     const { values: times, nulls } = this.time;
     const last = this.last;
@@ -134,6 +184,7 @@ class FirstLastAccumulator implements GroupedAccumulator {
 
   result(group: number): TimedValue | null {
     if (group >= this.seen.length || this.seen[group] === 0) return null;
-    return { timeMs: this.bestTimes[group]!, value: this.read(this.bestRows[group]!) };
+    const row = this.bestRows[group]!;
+    return { timeMs: this.rowOrderIsTimeOrder ? this.time.values[row]! : this.bestTimes[group]!, value: this.read(row) };
   }
 }

@@ -23,7 +23,8 @@ export function encodeDimension(segment: QueryableSegment, spec: DimensionSpec):
   const column = segment.column(spec.dimension);
   if (column === undefined || column.kind === 'hyperUnique') return { values: [null], offsets: null, ids: null };
   if (column.kind === 'string') {
-    const values = column.dictionary.map((value) => convertDimensionValue(value, spec.outputType));
+    // STRING output is the dictionary itself: no per-query copy of a large dictionary.
+    const values = spec.outputType === 'STRING' ? column.dictionary : column.dictionary.map((value) => convertDimensionValue(value, spec.outputType));
     return { values, offsets: column.multiValue ? column.offsets : null, ids: column.ids };
   }
   const inputType = column.kind === 'long' ? 'LONG' : column.kind === 'float' ? 'FLOAT' : 'DOUBLE';

@@ -12,8 +12,14 @@ export interface GroupRow {
   partials: unknown[];
 }
 
+/**
+ * A group's identity across segments: with granularity `all` and one dimension, the value itself (a
+ * Map tells "1", 1 and null apart, and no key string is built per group); otherwise a string.
+ */
+export type GroupKey = string | number | null;
+
 /** Groups by key; the key omits the time for `all` so segments with different timestamps merge. */
-export type GroupRows = Map<string, GroupRow>;
+export type GroupRows = Map<GroupKey, GroupRow>;
 
 /** Converts one segment's groups; `allTimestampMs` stamps every group when granularity is `all`. */
 export function groupRowsOf(
@@ -24,22 +30,34 @@ export function groupRowsOf(
   allTimestampMs: number,
 ): GroupRows {
   const rows: GroupRows = new Map();
-  const values: DimensionValue[] = new Array<DimensionValue>(dimensionCount);
+  const valueKeyed = isAll && dimensionCount === 1;
   for (let group = 0; group < groups.groupCount; group++) {
     const timestampMs = isAll ? allTimestampMs : groups.bucketStarts[groups.groupBuckets[group]!]!;
+    const values = new Array<DimensionValue>(dimensionCount);
     for (let dimension = 0; dimension < dimensionCount; dimension++) values[dimension] = groups.value(group, dimension);
-    const key = groupKey(isAll ? 0 : timestampMs, values);
+    const key = valueKeyed ? values[0]! : groupKey(isAll ? 0 : timestampMs, values);
     const partials = groups.partials(group);
     const existing = rows.get(key);
     // Distinct ids can convert to one value (e.g. "1" and "01" as LONG); such groups merge here.
-    if (existing === undefined) rows.set(key, { timestampMs, values: [...values], partials });
+    if (existing === undefined) rows.set(key, { timestampMs, values, partials });
     else existing.partials = combinePartials(aggregations, existing.partials, partials);
   }
   return rows;
 }
 
+/**
+ * The string key of a bucket and its values: each part is self-delimiting (strings carry their
+ * length), so distinct tuples never share a key, and nothing is escaped as JSON would.
+ */
 export function groupKey(timestampMs: number, values: readonly DimensionValue[]): string {
-  return JSON.stringify([timestampMs, ...values]);
+  let key = `${timestampMs};`;
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index]!;
+    if (value === null) key += 'z';
+    else if (typeof value === 'string') key += `s${value.length}:${value}`;
+    else key += `n${value};`;
+  }
+  return key;
 }
 
 /** Merges right into left; returns left. */

@@ -13,7 +13,7 @@ import type { Granularity } from '../granularity.js';
 import type { SegmentSlice } from '../segment-slice.js';
 import { BucketAssigner } from './bucket-assigner.js';
 import { checkDeadline, ROWS_PER_DEADLINE_CHECK } from './deadline.js';
-import { aggregateDense } from './dense-grouped-aggregation.js';
+import { aggregateDense, denseApplies } from './dense-grouped-aggregation.js';
 import { partialsOfGroup } from './metric-values.js';
 import { selectRows } from './selected-rows.js';
 
@@ -43,7 +43,7 @@ export function aggregateGroups(spec: GroupingSpec, slice: SegmentSlice, deadlin
   const time = segment.time();
   const rows = selectRows(slice, spec.filter);
   const encoded = spec.dimensions.map((dimension) => encodeDimension(segment, dimension));
-  if (spec.granularity.isAll && encoded.length === 1) return aggregateDense(spec, slice, encoded[0]!, rows, deadlineMs);
+  if (denseApplies(spec, encoded, rows.length)) return aggregateDense(spec, slice, encoded, rows, deadlineMs);
   const gatherer = new DimensionIdGatherer(encoded);
   const keyEncoder = new GroupKeyEncoder(encoded.map((dimension) => dimension.values.length));
   const table = groupTableFor(keyEncoder.keySpace, rows.length);

@@ -14,3 +14,22 @@ export function formatBucketTimestamp(granularity: Granularity, bucketStartMs: n
 export function emptyAllTimestamp(intervals: readonly { readonly startMs: number }[]): number {
   return intervals[0]?.startMs ?? 0;
 }
+
+/**
+ * Formats bucket timestamps, remembering the last one: result rows come grouped by bucket, so a
+ * bucket's text is built once rather than once per row.
+ */
+export class TimestampFormatter {
+  private lastMs = Number.NaN;
+  private lastText = '';
+
+  constructor(private readonly granularity: Granularity) {}
+
+  format(bucketStartMs: number): string {
+    if (bucketStartMs !== this.lastMs) {
+      this.lastText = formatBucketTimestamp(this.granularity, bucketStartMs);
+      this.lastMs = bucketStartMs;
+    }
+    return this.lastText;
+  }
+}

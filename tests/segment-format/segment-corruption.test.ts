@@ -217,7 +217,7 @@ test('a section with a valid checksum that does not decode is reported and fails
       ['page', 'ids', (bytes) => bytes.fill(0xee, 12 + 8 * 0), /^column page section ids: /],
       ['score', 'values', (bytes) => bytes.writeUInt32LE(100, 4), /^column score section values: /],
       ['page', 'dictionary', (bytes) => bytes.fill(7, 20), /^column page section dictionary: /],
-      ['tags', 'bitmaps', (bytes) => bytes.writeUInt32LE(3, 0), /^column tags section bitmaps: holds 3 bitmaps/],
+      ['tags', 'bitmaps', (bytes) => bytes.writeUInt32LE(3, 0), /^column tags section bitmaps: /],
     ];
     for (const [columnName, sectionName, patch, pattern] of cases) {
       await rewriteWithValidChecksums(pristinePath, scratchPath, columnName, sectionName, patch);

@@ -7,7 +7,7 @@ import { aggregateGroups } from '../grouped-aggregation.js';
 import { groupRowsOf, mergeGroupRows, type GroupRows } from '../group-rows.js';
 import { finalizeMetrics } from '../metric-values.js';
 import { clippedIntervals } from '../selected-rows.js';
-import { emptyAllTimestamp, formatBucketTimestamp } from '../timestamps.js';
+import { emptyAllTimestamp, TimestampFormatter } from '../timestamps.js';
 import type { GroupByQuery } from './group-by-query.js';
 
 export interface GroupByPartial {
@@ -34,7 +34,7 @@ export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | nu
   let rows: SortableRow[] = [];
   for (const row of merged.rows.values()) {
     const event: Record<string, unknown> = {};
-    dimensionNames.forEach((name, index) => (event[name] = row.values[index] ?? null));
+    for (let index = 0; index < dimensionNames.length; index++) event[dimensionNames[index]!] = row.values[index] ?? null;
     finalizeMetrics(query.aggregations, query.postAggregations, row.partials, event);
     if (query.having === null || query.having.matches(event, row.timestampMs)) rows.push({ timestampMs: row.timestampMs, event });
   }
@@ -45,5 +45,6 @@ export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | nu
   if (limitSpec !== null) {
     rows = rows.slice(limitSpec.offset, limitSpec.limit === null ? undefined : limitSpec.offset + limitSpec.limit);
   }
-  return rows.map((row) => ({ version: 'v1', timestamp: formatBucketTimestamp(query.granularity, row.timestampMs), event: row.event }));
+  const timestamps = new TimestampFormatter(query.granularity);
+  return rows.map((row) => ({ version: 'v1', timestamp: timestamps.format(row.timestampMs), event: row.event }));
 }

@@ -112,3 +112,36 @@ test('first/last combine keeps the earlier (first) or later (last) partial, left
   const strings = parseAggregator({ type: 'stringLast', name: 'x', fieldName: 's' }, 'a');
   assert.deepEqual(['b', null, 'B', 'a'].sort((a, b) => strings.compare(a, b)), [null, 'B', 'a', 'b']);
 });
+
+test('first/last over ascending rows (the engine order) match the time-comparing reference, then rows going back', () => {
+  const random = seededRandom(77);
+  const data = buildSegment(randomRows(random, 400));
+  const rowTimes = data.segment.time();
+  for (const which of ['First', 'Last'] as const) {
+    const factory = parseAggregator({ type: `long${which}`, name: 'x', fieldName: 'l' }, 'aggregations[0]');
+    const accumulator = factory.accumulator(data.segment);
+    // Ascending rows with repeats (as multi-value expansion gives), in three calls, four groups.
+    const rows: number[] = [];
+    for (let row = 0; row < data.segment.rowCount; row++) for (let copy = Math.floor(random() * 3); copy > 0; copy--) rows.push(row);
+    const groups = rows.map(() => Math.floor(random() * 4));
+    // A final call that goes back in row order, which must switch to comparing times.
+    const tail = [7, 3, 350, 1];
+    const allRows = [...rows, ...tail];
+    const allGroups = [...groups, 0, 1, 2, 3];
+    const cuts = [0, Math.floor(rows.length / 3), Math.floor((2 * rows.length) / 3), rows.length, allRows.length];
+    for (let call = 0; call + 1 < cuts.length; call++) {
+      const part = Uint32Array.from(allRows.slice(cuts[call], cuts[call + 1]));
+      accumulator.aggregate(part, Uint32Array.from(allGroups.slice(cuts[call], cuts[call + 1])), part.length);
+    }
+    for (let group = 0; group < 4; group++) {
+      let chosen = -1;
+      allRows.forEach((row, index) => {
+        if (allGroups[index] !== group) return;
+        const better = chosen < 0 || (which === 'Last' ? rowTimes[row]! >= rowTimes[chosen]! : rowTimes[row]! < rowTimes[chosen]!);
+        if (better) chosen = row;
+      });
+      const expected = chosen < 0 ? null : { timeMs: rowTimes[chosen]!, value: data.rows[chosen]!['l'] === undefined ? null : literalNumber(data.rows[chosen]!, 'l') };
+      assert.deepEqual(accumulator.result(group), expected, `${which} group ${group}`);
+    }
+  }
+});
