@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SedimentError, invalidInput } from '../cluster/errors.js';
 import { loadConfig, type SedimentConfigLayer } from '../cluster/config.js';
-import { LocalDeepStorage } from '../cluster/local-deep-storage.js';
-import { SqliteMetadataStore } from '../cluster/sqlite-metadata-store.js';
+import { createLogger } from '../cluster/logger.js';
+import { openDeepStorage, openMetadataStore } from './roles/open-seams.js';
 import { TaskRunner } from '../realtime/task-runner.js';
 import { ProgressBar } from './progress-bar.js';
 import { httpJson } from './http-json.js';
@@ -22,9 +22,10 @@ export async function ingestCommand(specPath: string, options: IngestOptions): P
   if (options.url !== undefined) return ingestRemote(spec, options.url);
   const overrides = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
   const config = loadConfig({ ...(options.config === undefined ? {} : { file: options.config }), env: process.env, overrides: overrides as SedimentConfigLayer });
-  const store = SqliteMetadataStore.open(config.metadata.path);
+  // Whatever the config names: SQLite + local disk on the embedded defaults, PostgreSQL + S3 in a cluster.
+  const store = await openMetadataStore(config, createLogger('sediment-ingest'));
   try {
-    const runner = new TaskRunner({ store, deepStorage: new LocalDeepStorage(config.deepStorage.dir), workDir: join(config.dataDir, 'task-work') });
+    const runner = new TaskRunner({ store, deepStorage: openDeepStorage(config), workDir: join(config.dataDir, 'task-work') });
     const id = await runner.submit(spec);
     const bar = new ProgressBar();
     const timer = setInterval(() => {

@@ -1,6 +1,7 @@
 // `sediment segments inspect|verify|list`.
 import { loadConfig, type SedimentConfigLayer } from '../cluster/config.js';
-import { SqliteMetadataStore } from '../cluster/sqlite-metadata-store.js';
+import { createLogger } from '../cluster/logger.js';
+import { openMetadataStore } from './roles/open-seams.js';
 import { inspectSegment } from '../segment-format/segment-inspector.js';
 import { verifySegment } from '../segment-format/segment-verifier.js';
 
@@ -21,7 +22,7 @@ export async function segmentsVerifyCommand(file: string): Promise<void> {
 export async function segmentsListCommand(options: { datasource?: string; config?: string; dataDir?: string }): Promise<void> {
   const overrides = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
   const config = loadConfig({ ...(options.config === undefined ? {} : { file: options.config }), env: process.env, overrides: overrides as SedimentConfigLayer });
-  const store = SqliteMetadataStore.open(config.metadata.path);
+  const store = await openMetadataStore(config, createLogger('sediment-segments'));
   try {
     for (const segment of await store.usedSegments(options.datasource)) {
       process.stdout.write(`${segment.id}\t${segment.info.rowCount} rows\t${segment.sizeBytes} bytes\n`);

@@ -7,14 +7,16 @@ import { startCommand } from './command-start.js';
 import { ingestCommand } from './command-ingest.js';
 import { queryCommand } from './command-query.js';
 import { segmentsInspectCommand, segmentsListCommand, segmentsVerifyCommand } from './command-segments.js';
+import { registerCompactionCommands } from './command-compact.js';
 
 const program = new Command();
 program.name('sediment').description('A time-series OLAP segment store speaking Druid\'s native query language.').version(sedimentVersion);
 
 program
   .command('start')
-  .description('start every role in one process on embedded defaults (port 8888, data under ./var)')
+  .description('start every role in one process on embedded defaults (port 8888, data under ./var), or only --role')
   .option('-c, --config <file>', 'JSON config file')
+  .option('-r, --role <roles>', 'comma-separated cluster roles: coordinator, historical, broker (default: all-in-one)')
   .option('-p, --port <port>', 'HTTP port', (value) => Number(value))
   .option('-d, --data-dir <dir>', 'data directory')
   .option('--no-sample', 'do not generate the sample datasource')
@@ -46,6 +48,8 @@ segments
   .option('-c, --config <file>', 'JSON config file')
   .option('-d, --data-dir <dir>', 'data directory')
   .action(segmentsListCommand);
+
+registerCompactionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

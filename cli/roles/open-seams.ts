@@ -1,5 +1,4 @@
 // The outside-world seams a configured process uses: metadata store, deep storage, discovery.
-// (cli/command-ingest.ts and command-segments.ts could use the first two to work against a cluster.)
 import type { SedimentConfig } from '../../cluster/config.js';
 import type { DeepStorage } from '../../cluster/deep-storage.js';
 import type { Discovery } from '../../cluster/discovery.js';
