@@ -7,6 +7,7 @@ import type { QueryService } from './query-service.js';
 import type { Timeline } from './timeline.js';
 import { coordinatorRoutes } from './http-coordinator-routes.js';
 import { taskRoutes, type TaskApi } from './http-task-routes.js';
+import { supervisorRoutes, type SupervisorApi } from './http-supervisor-routes.js';
 import { consolePage } from './console-page.js';
 
 export interface HttpServerDependencies {
@@ -14,6 +15,8 @@ export interface HttpServerDependencies {
   readonly timeline: Timeline;
   readonly store: MetadataStore;
   readonly tasks: TaskApi;
+  /** The supervisor API; its routes are absent when not given. */
+  readonly supervisors?: SupervisorApi;
   /** Version string reported by /status. */
   readonly version: string;
   /** Largest accepted request body (inline ingestion specs can be large). */
@@ -45,6 +48,7 @@ export function buildHttpServer(dependencies: HttpServerDependencies): FastifyIn
 
   coordinatorRoutes(app, dependencies.timeline, dependencies.store);
   taskRoutes(app, dependencies.tasks);
+  if (dependencies.supervisors !== undefined) supervisorRoutes(app, dependencies.supervisors);
   return app;
 }
 

@@ -15,6 +15,13 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { SegmentCache } from '../historical/segment-cache.js';
 import { SegmentManager } from '../historical/segment-manager.js';
 import { TaskRunner } from '../realtime/task-runner.js';
+import { recordSourceFactory } from '../realtime/kafka/record-source-factory.js';
+import { AnnouncementHandoffWatcher } from '../realtime/stream/handoff-watcher.js';
+import type { InProcessStream } from '../realtime/stream/in-process-stream.js';
+import { RealtimeSegments } from '../realtime/stream/realtime-segments.js';
+import { SegmentAllocator } from '../realtime/stream/segment-allocator.js';
+import { SupervisorManager } from '../realtime/stream/supervisor-manager.js';
+import { liveDataSource, liveSupervisorSpec, startLiveGenerator, type LiveGenerator } from './live-generator.js';
 import { sampleDataSource, sampleIngestionSpec, writeSampleFile } from './sample-data.js';
 import { sedimentVersion } from './version.js';
 
@@ -24,12 +31,24 @@ export interface AllInOne {
   readonly tasks: TaskRunner;
   readonly coordinator: Coordinator;
   readonly store: SqliteMetadataStore;
+  readonly supervisors: SupervisorManager;
+  /** Realtime pieces being served (announced into the broker's timeline). */
+  readonly realtime: RealtimeSegments;
   /** Id of the sample ingestion task when this start submitted one. */
   readonly sampleTaskId: string | null;
   close(): Promise<void>;
 }
 
-export async function startAllInOne(config: SedimentConfig, options: { sample: boolean }): Promise<AllInOne> {
+export interface AllInOneOptions {
+  /** Generate and load the sample datasource when absent. */
+  readonly sample: boolean;
+  /** Feed the live datasource from the built-in generator; defaults to `sample`. */
+  readonly live?: boolean;
+  /** In-process streams supervisors may read with bootstrap.servers "in-process" (tests, embedding). */
+  readonly inProcessStreams?: ReadonlyMap<string, InProcessStream>;
+}
+
+export async function startAllInOne(config: SedimentConfig, options: AllInOneOptions): Promise<AllInOne> {
   const log = createLogger('sediment');
   await mkdir(config.dataDir, { recursive: true });
   const store = SqliteMetadataStore.open(config.metadata.path);
@@ -54,7 +73,37 @@ export async function startAllInOne(config: SedimentConfig, options: { sample: b
     },
     log,
   });
-  const queryService = new QueryService(timeline, (id) => historical.get(id), {
+  const realtime = new RealtimeSegments();
+  // Realtime pieces join the same timeline; a piece is withdrawn inside the announcement of the
+  // historical copy that replaces it (see handoff-watcher.ts), so no query sees both or neither.
+  realtime.on('added', (record) => timeline.add(record));
+  realtime.on('removed', (record) => timeline.remove(record.id));
+  const handoff = new AnnouncementHandoffWatcher({
+    isServed: (id) => historical.get(id) !== undefined,
+    onAdded: (listener) => historical.on('added', (record) => listener(record.id)),
+  });
+  const streams = new Map(options.inProcessStreams ?? []);
+  const live: LiveGenerator | null = options.live ?? options.sample ? startLiveGenerator() : null;
+  if (live !== null) streams.set(liveDataSource, live.stream);
+  const supervisors = new SupervisorManager({
+    store,
+    deepStorage,
+    allocator: new SegmentAllocator(store),
+    announcer: realtime,
+    handoff,
+    workDir: join(config.dataDir, 'realtime'),
+    sourceFor: recordSourceFactory(streams),
+    onPublished: async () => {
+      await coordinator.runOnce();
+    },
+    log,
+  });
+  if (live !== null) await prepareLiveSupervisor(store);
+  await supervisors.restore();
+  if (live !== null && (await store.supervisor(liveDataSource)) === undefined) {
+    await supervisors.submit(liveSupervisorSpec(), { author: 'sediment', comment: 'quickstart live feed' });
+  }
+  const queryService = new QueryService(timeline, (id) => realtime.get(id) ?? historical.get(id), {
     maxConcurrentQueries: config.query.maxConcurrentQueries,
   });
   const app = buildHttpServer({
@@ -68,6 +117,7 @@ export async function startAllInOne(config: SedimentConfig, options: { sample: b
       tasks: () => store.tasks(),
       progressOf: (id) => tasks.progressOf(id),
     },
+    supervisors,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -82,9 +132,13 @@ export async function startAllInOne(config: SedimentConfig, options: { sample: b
     tasks,
     coordinator,
     store,
+    supervisors,
+    realtime,
     sampleTaskId,
     async close() {
       await app.close();
+      live?.stop();
+      await supervisors.close();
       coordinator.stop();
       await tasks.drain();
       // Keep the cached files: a restart serves them again without downloading.
@@ -92,6 +146,16 @@ export async function startAllInOne(config: SedimentConfig, options: { sample: b
       await store.close();
     },
   };
+}
+
+/**
+ * The live feed's stream lives in this process only, so a restart begins it at offset 0 again: its
+ * supervisor's offsets from the previous run are reset (audited) rather than reported as lost.
+ */
+async function prepareLiveSupervisor(store: SqliteMetadataStore): Promise<void> {
+  if ((await store.committedOffsets(liveDataSource)) !== null) {
+    await store.resetOffsets(liveDataSource, { author: 'sediment', comment: 'the in-process live feed restarted at offset 0' });
+  }
 }
 
 async function submitSampleIfAbsent(config: SedimentConfig, store: SqliteMetadataStore, tasks: TaskRunner): Promise<string | null> {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 import { segmentIdOf } from '../segment-format/segment-metadata.js';
 import type { DimensionSchema } from './dimensions-spec.js';
-import { IncrementalIndex, type IndexSchema } from './incremental-index.js';
+import { IncrementalIndex } from './incremental-index.js';
+import { indexSchemaOf } from './index-schema-of.js';
 import type { IndexTaskSpec } from './index-task-spec.js';
 import { readInputRecords, type InputRecord } from './input-format.js';
 import { InputRowParser } from './input-row.js';
@@ -42,24 +43,6 @@ export interface BatchIngestionResult {
 }
 
 const PROGRESS_INTERVAL_ROWS = 10_000;
-
-function indexSchemaOf(spec: IndexTaskSpec): IndexSchema {
-  const exclusions = new Set<string>(spec.dimensionsSpec.exclusions);
-  exclusions.add('__time');
-  exclusions.add(spec.timestampSpec.column);
-  for (const metric of spec.ingestionMetrics) {
-    exclusions.add(metric.name);
-    if (metric.fieldName !== null) exclusions.add(metric.fieldName);
-  }
-  return {
-    dimensions: spec.dimensions,
-    discovery: spec.dimensionsSpec.discovery,
-    discoveryExclusions: exclusions,
-    metrics: spec.ingestionMetrics,
-    rollup: spec.rollup,
-    queryGranularity: spec.queryGranularity,
-  };
-}
 
 class BatchIngestionRun {
   readonly stats: RowStats;

@@ -2,6 +2,9 @@
 // value into a small integer key (0 always means null), which the index hashes and compares to find
 // the row to roll up into; `commit` stores the staged value as a new row. Keys are interned ids:
 // strings by value, multi-value lists by their id sequence (negative keys), numbers by value.
+import RoaringModule from 'roaring';
+import { allocateIds, type ColumnData, type Dictionary } from '../segment-format/columns.js';
+import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import { toNumber, toStringDimensionValue, type DimensionValue } from './dimension-values.js';
 import { GrowableInt32Array } from './growable-arrays.js';
@@ -27,7 +30,14 @@ export interface DimensionColumn {
   /** Compares two rows by value; valid after prepareCompare() until the next change. */
   compareRows(left: number, right: number): number;
   clear(): void;
+  /**
+   * The column of rows `order[0..]` in the segment column model (sorted dictionary holding only
+   * values some row uses). A copy: later adds do not change it.
+   */
+  snapshot(order: Uint32Array): ColumnData;
 }
+
+const { RoaringBitmap32 } = RoaringModule;
 
 const NULL_KEY = 0;
 
@@ -111,6 +121,51 @@ class StringDimensionColumn implements DimensionColumn {
     return leftList.length - rightList.length;
   }
 
+  snapshot(order: Uint32Array): ColumnData {
+    const keys = this.keys.data;
+    const used = new Uint8Array(this.values.length);
+    let multiValue = false;
+    for (let index = 0; index < order.length; index++) {
+      const key = keys[order[index]!]!;
+      if (key >= 0) used[key] = 1;
+      else multiValue = true;
+    }
+    if (multiValue) for (const list of this.lists) for (const id of list) used[id] = 1;
+    const dictionary: (string | null)[] = [];
+    for (let id = 0; id < used.length; id++) if (used[id] === 1) dictionary.push(this.values[id]!);
+    dictionary.sort(compareDictionaryValues);
+    const remap = new Uint32Array(this.values.length);
+    const sortedIdOf = new Map<string | null, number>(dictionary.map((value, sortedId) => [value, sortedId]));
+    for (let id = 0; id < used.length; id++) if (used[id] === 1) remap[id] = sortedIdOf.get(this.values[id]!)!;
+    return multiValue ? this.multiValueSnapshot(order, dictionary, remap) : this.singleValueSnapshot(order, dictionary, remap);
+  }
+
+  private singleValueSnapshot(order: Uint32Array, dictionary: Dictionary, remap: Uint32Array): ColumnData {
+    const keys = this.keys.data;
+    const ids = allocateIds(dictionary.length, order.length);
+    for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
+    return { kind: 'string', multiValue: false, dictionary, ids };
+  }
+
+  private multiValueSnapshot(order: Uint32Array, dictionary: Dictionary, remap: Uint32Array): ColumnData {
+    const keys = this.keys.data;
+    const offsets = new Uint32Array(order.length + 1);
+    let total = 0;
+    for (let index = 0; index < order.length; index++) {
+      const key = keys[order[index]!]!;
+      total += key >= 0 ? 1 : this.lists[-key - 1]!.length;
+      offsets[index + 1] = total;
+    }
+    const ids = allocateIds(dictionary.length, total);
+    let position = 0;
+    for (let index = 0; index < order.length; index++) {
+      const key = keys[order[index]!]!;
+      if (key >= 0) ids[position++] = remap[key]!;
+      else for (const id of this.lists[-key - 1]!) ids[position++] = remap[id]!;
+    }
+    return { kind: 'string', multiValue: true, dictionary, offsets, ids };
+  }
+
   clear(): void {
     this.idOf = new Map();
     this.values = [null];
@@ -181,6 +236,19 @@ class NumericDimensionColumn implements DimensionColumn {
     if (leftKey === NULL_KEY) return -1;
     if (rightKey === NULL_KEY) return 1;
     return this.values[leftKey]! < this.values[rightKey]! ? -1 : 1;
+  }
+
+  snapshot(order: Uint32Array): ColumnData {
+    const keys = this.keys.data;
+    const type = this.schema.type as 'long' | 'float' | 'double';
+    const values = type === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
+    const nullRows: number[] = [];
+    for (let index = 0; index < order.length; index++) {
+      const key = keys[order[index]!]!;
+      if (key === NULL_KEY) nullRows.push(index);
+      else values[index] = this.values[key]!;
+    }
+    return { kind: type, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
   }
 
   clear(): void {

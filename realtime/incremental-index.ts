@@ -2,6 +2,7 @@
 // with metrics folded in place when rollup is on. It is sorted only when read out (sortedCursor), to
 // be spilled to disk or merged into final segments.
 import type { Granularity } from '../query/granularity.js';
+import type { ColumnData } from '../segment-format/columns.js';
 import { createDimensionColumn, type DimensionColumn } from './dimension-columns.js';
 import { stringDimension, type DimensionSchema } from './dimensions-spec.js';
 import type { DimensionValue } from './dimension-values.js';
@@ -119,6 +120,33 @@ export class IncrementalIndex {
     this.times.clear();
     this.keyTable.clear();
     this.rows = 0;
+  }
+
+  /**
+   * A copy of the rows in time order as segment columns (dimensions, then metrics), for queries
+   * while the index grows. Costs one pass per column; rows arrive mostly in time order, so the sort
+   * is usually skipped.
+   */
+  snapshot(): { times: Float64Array; columns: Map<string, ColumnData> } {
+    const order = this.timeOrder();
+    const times = new Float64Array(order.length);
+    for (let index = 0; index < order.length; index++) times[index] = this.times.data[order[index]!]!;
+    const columns = new Map<string, ColumnData>();
+    for (const name of this.dimensionNames()) columns.set(name, this.columnsByName.get(name)!.snapshot(order));
+    this.schema.metrics.forEach((metric, index) => columns.set(metric.name, this.metricColumns[index]!.snapshot(order)));
+    return { times, columns };
+  }
+
+  private timeOrder(): Uint32Array {
+    const times = this.times.data;
+    const order = new Uint32Array(this.rows);
+    let sorted = true;
+    for (let row = 0; row < order.length; row++) {
+      order[row] = row;
+      if (row > 0 && times[row]! < times[row - 1]!) sorted = false;
+    }
+    if (!sorted) order.sort((left, right) => times[left]! - times[right]! || left - right);
+    return order;
   }
 
   /** The rows sorted by (time, dimensions in schema order), addressed by `dimensionNames`. Valid until clear(). */

@@ -90,7 +90,7 @@ function parseGranularitySpec(object: SpecObject, path: string): GranularityFiel
   return { segmentGranularity, queryGranularity, rollup, intervals };
 }
 
-interface TuningFields {
+export interface TuningFields {
   readonly maxRowsPerSegment: number;
   readonly maxRowsInMemory: number;
   readonly maxParseExceptions: number;
@@ -121,6 +121,48 @@ function checkNames(dimensions: DimensionsSpec, metrics: readonly IngestionMetri
   });
 }
 
+/** The parsed `dataSchema`: what batch and streaming ingestion share. */
+export interface DataSchema {
+  readonly dataSource: string;
+  /** granularitySpec.intervals, condensed; rows outside them are thrown away. Null when not given. */
+  readonly intervals: readonly TimeInterval[] | null;
+  readonly segmentGranularity: Granularity;
+  readonly queryGranularity: Granularity;
+  readonly rollup: boolean;
+  readonly timestampSpec: TimestampSpec;
+  readonly dimensionsSpec: DimensionsSpec;
+  /** Declared dimensions in schema order; empty when discovered from the data. */
+  readonly dimensions: readonly DimensionSchema[];
+  /** The metrics' query-time aggregators (each with its spec JSON in `.json`). */
+  readonly metrics: readonly AggregatorFactory[];
+  /** The metrics as ingestion folds them. Same order as `metrics`. */
+  readonly ingestionMetrics: readonly IngestionMetric[];
+  readonly transformSpec: TransformSpec;
+}
+
+/** Parses Druid's `dataSchema` object found at `schemaPath`; errors name the field. */
+export function parseDataSchema(dataSchema: SpecObject, schemaPath: string): DataSchema {
+  if (dataSchema['parser'] !== undefined) throw new SedimentError('unsupported', `${schemaPath}.parser: legacy parsers are not supported; use ioConfig.inputFormat`);
+  const dimensionsSpec = parseDimensionsSpec(optionalObject(dataSchema, 'dimensionsSpec', schemaPath), `${schemaPath}.dimensionsSpec`);
+  const ingestionMetrics = parseMetricsSpec(dataSchema['metricsSpec'], `${schemaPath}.metricsSpec`);
+  checkNames(dimensionsSpec, ingestionMetrics, schemaPath);
+  return {
+    dataSource: parseDataSource(dataSchema, schemaPath),
+    ...parseGranularitySpec(optionalObject(dataSchema, 'granularitySpec', schemaPath), `${schemaPath}.granularitySpec`),
+    timestampSpec: parseTimestampSpec(optionalObject(dataSchema, 'timestampSpec', schemaPath), `${schemaPath}.timestampSpec`),
+    dimensionsSpec,
+    dimensions: dimensionsSpec.dimensions,
+    metrics: ingestionMetrics.map((metric) => metric.factory),
+    ingestionMetrics,
+    transformSpec: parseTransformSpec(optionalObject(dataSchema, 'transformSpec', schemaPath), `${schemaPath}.transformSpec`),
+  };
+}
+
+/** Parses a `tuningConfig`'s row limits and parse-exception budget (shared by batch and streaming). */
+export function parseRowLimits(object: SpecObject, path: string): TuningFields {
+  return parseTuningConfig(object, path);
+}
+
 /** Parse `{type, spec: {dataSchema, ioConfig, tuningConfig}}` or the bare `{dataSchema, ioConfig, tuningConfig}`. */
 export function parseIndexTaskSpec(json: unknown): IndexTaskSpec {
   const root = requireObject(json, '');
@@ -133,23 +175,11 @@ export function parseIndexTaskSpec(json: unknown): IndexTaskSpec {
   const dataSchema = requireObject(spec['dataSchema'], at('dataSchema'));
   const ioConfig = requireObject(spec['ioConfig'], at('ioConfig'));
   const tuningConfig = optionalObject(spec, 'tuningConfig', specPath);
-  const schemaPath = at('dataSchema');
-  if (dataSchema['parser'] !== undefined) throw new SedimentError('unsupported', `${schemaPath}.parser: legacy parsers are not supported; use ioConfig.inputFormat`);
   if (ioConfig['firehose'] !== undefined) throw new SedimentError('unsupported', `${at('ioConfig')}.firehose: firehoses are not supported; use ioConfig.inputSource`);
-  const dimensionsSpec = parseDimensionsSpec(optionalObject(dataSchema, 'dimensionsSpec', schemaPath), `${schemaPath}.dimensionsSpec`);
-  const ingestionMetrics = parseMetricsSpec(dataSchema['metricsSpec'], `${schemaPath}.metricsSpec`);
-  checkNames(dimensionsSpec, ingestionMetrics, schemaPath);
   return {
     type,
-    dataSource: parseDataSource(dataSchema, schemaPath),
+    ...parseDataSchema(dataSchema, at('dataSchema')),
     appendToExisting: optionalBoolean(ioConfig, 'appendToExisting', at('ioConfig'), false),
-    ...parseGranularitySpec(optionalObject(dataSchema, 'granularitySpec', schemaPath), `${schemaPath}.granularitySpec`),
-    timestampSpec: parseTimestampSpec(optionalObject(dataSchema, 'timestampSpec', schemaPath), `${schemaPath}.timestampSpec`),
-    dimensionsSpec,
-    dimensions: dimensionsSpec.dimensions,
-    metrics: ingestionMetrics.map((metric) => metric.factory),
-    ingestionMetrics,
-    transformSpec: parseTransformSpec(optionalObject(dataSchema, 'transformSpec', schemaPath), `${schemaPath}.transformSpec`),
     inputSource: parseInputSource(ioConfig['inputSource'], `${at('ioConfig')}.inputSource`),
     inputFormat: parseInputFormat(ioConfig['inputFormat'], `${at('ioConfig')}.inputFormat`),
     ...parseTuningConfig(tuningConfig, at('tuningConfig')),

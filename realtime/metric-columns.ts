@@ -1,6 +1,8 @@
 // Per-metric storage of the in-memory index: one value per index row, folded in place under rollup.
 // Numeric metrics keep plain number arrays with NaN standing for null (inputs are never NaN).
+import RoaringModule from 'roaring';
 import { HyperLogLog } from '../query/hyper-log-log.js';
+import type { ColumnData } from '../segment-format/columns.js';
 import type { IngestionMetric } from './metrics-spec.js';
 import { addToSketch, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
 
@@ -13,6 +15,22 @@ export interface MetricColumn {
   value(row: number): MetricValue;
   /** Drops every row. */
   clear(): void;
+  /** The column of rows `order[0..]` in the segment column model (a copy). */
+  snapshot(order: Uint32Array): ColumnData;
+}
+
+const { RoaringBitmap32 } = RoaringModule;
+
+/** Numeric values with NaN standing for null, in `order`, as a segment column. */
+function numericSnapshot(kind: 'long' | 'float' | 'double', source: readonly number[], order: Uint32Array): ColumnData {
+  const values = kind === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
+  const nullRows: number[] = [];
+  for (let index = 0; index < order.length; index++) {
+    const value = source[order[index]!]!;
+    if (Number.isNaN(value)) nullRows.push(index);
+    else values[index] = value;
+  }
+  return { kind, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
 }
 
 class CountColumn implements MetricColumn {
@@ -34,6 +52,10 @@ class CountColumn implements MetricColumn {
 
   clear(): void {
     this.counts = [];
+  }
+
+  snapshot(order: Uint32Array): ColumnData {
+    return numericSnapshot('long', this.counts, order);
   }
 }
 
@@ -67,6 +89,10 @@ class NumericColumn implements MetricColumn {
 
   clear(): void {
     this.values = [];
+  }
+
+  snapshot(order: Uint32Array): ColumnData {
+    return numericSnapshot(this.metric.storage as 'long' | 'float' | 'double', this.values, order);
   }
 }
 
@@ -110,6 +136,16 @@ class SketchColumn implements MetricColumn {
 
   clear(): void {
     this.values = [];
+  }
+
+  snapshot(order: Uint32Array): ColumnData {
+    const values: Uint8Array[] = [];
+    let empty: Uint8Array | null = null;
+    for (let index = 0; index < order.length; index++) {
+      const sketch = this.value(order[index]!);
+      values.push(sketch === null ? (empty ??= HyperLogLog.create().serialize()) : sketch.serialize());
+    }
+    return { kind: 'hyperUnique', values };
   }
 }
 
