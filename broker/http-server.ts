@@ -21,6 +21,8 @@ export interface HttpServerDependencies {
   readonly version: string;
   /** Largest accepted request body (inline ingestion specs can be large). */
   readonly bodyLimitBytes?: number;
+  /** Further route groups the process composes in (compaction, coordinator rules and servers). */
+  readonly routeGroups?: readonly ((app: FastifyInstance) => void)[];
 }
 
 export function buildHttpServer(dependencies: HttpServerDependencies): FastifyInstance {
@@ -49,6 +51,7 @@ export function buildHttpServer(dependencies: HttpServerDependencies): FastifyIn
   coordinatorRoutes(app, dependencies.timeline, dependencies.store);
   taskRoutes(app, dependencies.tasks);
   if (dependencies.supervisors !== undefined) supervisorRoutes(app, dependencies.supervisors);
+  for (const register of dependencies.routeGroups ?? []) register(app);
   return app;
 }
 

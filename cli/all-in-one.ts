@@ -11,7 +11,11 @@ import { SqliteMetadataStore } from '../cluster/sqlite-metadata-store.js';
 import { buildHttpServer } from '../broker/http-server.js';
 import { QueryService } from '../broker/query-service.js';
 import { Timeline } from '../broker/timeline.js';
+import { compactionRoutes } from '../broker/http-compaction-routes.js';
 import { Coordinator } from '../coordinator/coordinator.js';
+import { CompactionDuty } from '../coordinator/compaction/compaction-duty.js';
+import { registerCoordinatorClusterRoutes } from '../coordinator/http-coordinator-cluster-routes.js';
+import { KillDuty } from '../coordinator/kill/kill-duty.js';
 import { SegmentCache } from '../historical/segment-cache.js';
 import { SegmentManager } from '../historical/segment-manager.js';
 import { TaskRunner } from '../realtime/task-runner.js';
@@ -73,6 +77,19 @@ export async function startAllInOne(config: SedimentConfig, options: AllInOneOpt
     },
     log,
   });
+  const compaction = new CompactionDuty({
+    store,
+    submit: (spec) => tasks.submit(spec),
+    runningCompactions: () => tasks.runningCompactions(),
+    periodMs: 60_000,
+    maxConcurrentTasks: 1,
+    log,
+  });
+  // Druid's kill defaults: unused segments whose data ended 90 days ago and that have been unused 30 days.
+  const kill = new KillDuty({ store, deepStorage, periodMs: 86_400_000, durationToRetainMs: 90 * 86_400_000, bufferPeriodMs: 30 * 86_400_000, maxSegmentsPerRun: 100, log });
+  compaction.start();
+  kill.start();
+
   const realtime = new RealtimeSegments();
   // Realtime pieces join the same timeline; a piece is withdrawn inside the announcement of the
   // historical copy that replaces it (see handoff-watcher.ts), so no query sees both or neither.
@@ -118,6 +135,10 @@ export async function startAllInOne(config: SedimentConfig, options: AllInOneOpt
       progressOf: (id) => tasks.progressOf(id),
     },
     supervisors,
+    routeGroups: [
+      (server) => compactionRoutes(server, { store, compaction, kill }),
+      (server) => registerCoordinatorClusterRoutes(server, { coordinator, isLeader: () => true, includeLoadStatus: false }),
+    ],
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -137,6 +158,8 @@ export async function startAllInOne(config: SedimentConfig, options: AllInOneOpt
     sampleTaskId,
     async close() {
       await app.close();
+      compaction.stop();
+      kill.stop();
       live?.stop();
       await supervisors.close();
       coordinator.stop();

@@ -8,6 +8,7 @@ import { ingestCommand } from './command-ingest.js';
 import { queryCommand } from './command-query.js';
 import { segmentsInspectCommand, segmentsListCommand, segmentsVerifyCommand } from './command-segments.js';
 import { registerCompactionCommands } from './command-compact.js';
+import { registerSupervisorCommands } from './command-supervisor.js';
 
 const program = new Command();
 program.name('sediment').description('A time-series OLAP segment store speaking Druid\'s native query language.').version(sedimentVersion);
@@ -50,6 +51,7 @@ segments
   .action(segmentsListCommand);
 
 registerCompactionCommands(program);
+registerSupervisorCommands(program);
 
 try {
   await program.parseAsync(process.argv);
