@@ -34,6 +34,10 @@ export function buildHttpServer(dependencies: HttpServerDependencies): FastifyIn
 
   app.post('/druid/v2', async (request, reply) => sendQuery(dependencies, request, reply));
   app.post('/druid/v2/', async (request, reply) => sendQuery(dependencies, request, reply));
+  app.post('/druid/v2/sql', async () => {
+    // Said plainly, not a 404: Druid clients probe this path.
+    throw new SedimentError('unsupported', 'Druid SQL is not supported yet; send a native JSON query to POST /druid/v2.');
+  });
   app.get('/druid/v2/datasources', async () => dependencies.timeline.dataSources().sort());
   app.get<{ Params: { dataSource: string } }>('/druid/v2/datasources/:dataSource', async (request) =>
     dataSourceSchema(dependencies.timeline, request.params.dataSource),

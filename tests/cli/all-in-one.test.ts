@@ -139,6 +139,10 @@ test('all-in-one: ingest over HTTP, query every way, reject bad input, survive a
     const timeout = await post(server, '/druid/v2', { queryType: 'scan', dataSource: 'edits', intervals: all, context: { timeout: -1 } });
     assert.ok(timeout.status === 400 || timeout.status === 504, `negative timeout: ${timeout.status}`);
 
+    const sql = await post(server, '/druid/v2/sql', { query: 'SELECT COUNT(*) FROM edits' });
+    assert.equal(sql.status, 400);
+    assert.match(sql.json.errorMessage, /Druid SQL is not supported/);
+
     const badSpec = await post(server, '/druid/indexer/v1/task', { type: 'index_parallel', spec: { dataSchema: { dataSource: 'x' }, ioConfig: {} } });
     assert.equal(badSpec.status, 400);
     assert.match(badSpec.json.errorMessage, /spec\./);
