@@ -1,6 +1,7 @@
 // The MetadataStore seam: published segments and tasks (later supervisors, rules, compaction
 // configs). Implementations: sqlite-metadata-store.ts (embedded default), PostgreSQL (cluster).
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
+import type { PublishPrecondition } from './publish-precondition.js';
 
 /** A published segment as the metadata store records it. */
 export interface SegmentRecord {
@@ -40,8 +41,11 @@ export interface MetadataStore {
   /**
    * Publish segments atomically: all become used and visible together, or none do.
    * `markUnused` lists segment ids the publish overshadows and retires in the same transaction.
+   * With a `precondition`, the publish commits only if the used segments overlapping its interval
+   * are exactly the expected ones at that moment; otherwise it throws conflict and writes nothing.
+   * Publishes to one datasource are serialized, so the check and the write are atomic.
    */
-  publishSegments(segments: readonly SegmentRecord[], markUnused?: readonly string[]): Promise<void>;
+  publishSegments(segments: readonly SegmentRecord[], markUnused?: readonly string[], precondition?: PublishPrecondition): Promise<void>;
   /** Used segments, optionally of one datasource, optionally overlapping an interval. */
   usedSegments(dataSource?: string, interval?: TimeInterval): Promise<SegmentRecord[]>;
   /** All segments (used or not) of a datasource. */

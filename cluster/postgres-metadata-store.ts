@@ -22,6 +22,7 @@ import {
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
+import { checkPublishPrecondition, type PublishPrecondition } from './publish-precondition.js';
 import { postgresMigrations, postgresSchemaMigrationsTable } from './postgres-metadata-schema.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -107,7 +108,7 @@ export class PostgresMetadataStore implements MetadataStore, IngestionMetadataSt
     }
   }
 
-  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = []): Promise<void> {
+  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = [], precondition?: PublishPrecondition): Promise<void> {
     segments.forEach((segment, index) => {
       validateSegmentRecord(segment, `segments[${index}]`);
       rejectNulCharacters(segment, `segments[${index}]`);
@@ -115,6 +116,17 @@ export class PostgresMetadataStore implements MetadataStore, IngestionMetadataSt
     const distinct = distinctById(segments);
     const nowMs = Date.now();
     await this.transaction(async (client) => {
+      if (precondition !== undefined) {
+        // Every publish to a datasource takes its advisory lock first (see lockDataSources), so the
+        // used set read here cannot change before this transaction commits.
+        await lockDataSources(client, [precondition.dataSource, ...distinct.map((segment) => segment.dataSource)]);
+        const { dataSource, interval } = precondition;
+        const sql = `SELECT id FROM segments WHERE data_source = $1 AND used AND start_ms < $2 AND end_ms > $3`;
+        const { rows } = await client.query<{ id: string }>(sql, [dataSource, interval.endMs, interval.startMs]);
+        checkPublishPrecondition(precondition, rows.map((row) => row.id));
+      } else {
+        await lockDataSources(client, distinct.map((segment) => segment.dataSource));
+      }
       for (let start = 0; start < distinct.length; start += publishBatchSize) {
         await insertSegments(client, distinct.slice(start, start + publishBatchSize), nowMs);
       }
@@ -274,6 +286,7 @@ export class PostgresMetadataStore implements MetadataStore, IngestionMetadataSt
     const distinct = distinctById(segments);
     const nowMs = Date.now();
     await this.transaction(async (client) => {
+      await lockDataSources(client, distinct.map((segment) => segment.dataSource));
       const committed = await lockCommittedOffsets(client, supervisorId, nowMs);
       checkStartOffsets(supervisorId, committed, startOffsets);
       for (let start = 0; start < distinct.length; start += publishBatchSize) {
@@ -634,4 +647,15 @@ function validateIdentifier(value: unknown, field: string): asserts value is str
 /** Whether PostgreSQL text can hold the value; one that it cannot names nothing stored. */
 function storable(value: string): boolean {
   return typeof value === 'string' && !value.includes('\0');
+}
+
+/**
+ * Serializes publishes per datasource for the rest of the transaction (a conditional publish reads
+ * the used set and must not race another publish's insert). Locks are taken in sorted order so two
+ * publishes spanning several datasources cannot deadlock.
+ */
+async function lockDataSources(client: PoolClient, dataSources: readonly string[]): Promise<void> {
+  for (const dataSource of [...new Set(dataSources)].sort()) {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [dataSource]);
+  }
 }

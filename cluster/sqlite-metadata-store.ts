@@ -9,6 +9,7 @@ import { SedimentError, invalidInput } from './errors.js';
 import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
 import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
+import { checkPublishPrecondition, type PublishPrecondition } from './publish-precondition.js';
 import {
   jsonText,
   taskStates,
@@ -76,10 +77,16 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
     }
   }
 
-  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = []): Promise<void> {
+  async publishSegments(segments: readonly SegmentRecord[], markUnused: readonly string[] = [], precondition?: PublishPrecondition): Promise<void> {
     segments.forEach((segment, index) => validateSegmentRecord(segment, `segments[${index}]`));
     const nowMs = Date.now();
+    // IMMEDIATE transactions hold SQLite's write lock from the start, so the check cannot race a publish.
     this.db.transaction(() => {
+      if (precondition !== undefined) {
+        const { dataSource, interval } = precondition;
+        const rows = this.statements.usedOfDataSourceOverlapping.all(dataSource, interval.endMs, interval.startMs) as SegmentRow[];
+        checkPublishPrecondition(precondition, rows.map((row) => row.id));
+      }
       for (const segment of segments) this.insertSegment(segment, nowMs);
       for (const id of markUnused) this.statements.markUnused.run(nowMs, id);
     }).immediate();

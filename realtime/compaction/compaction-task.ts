@@ -3,10 +3,11 @@
 // retires the inputs. Until that transaction commits the old segments serve; a crash anywhere before
 // it leaves only unreferenced files, and a rerun starts over under a fresh version.
 //
-// Concurrent appends: just before publishing, the used segments of the interval are read again; if
-// any appeared or vanished since planning, the task fails with nothing published (rerun to include
-// them). An append that slips in between that check and the publish is rescued afterwards by
-// rewriting it under the new version (appended-segment-upgrade.ts), so its rows stay visible.
+// Concurrent appends: the publish carries a precondition (the interval's used segments are exactly
+// the inputs), checked inside the publish transaction; if any segment appeared or vanished since
+// planning, the task fails with nothing published and the old segments plus the append keep
+// serving (rerun to include them). An append that chose the old version but publishes after the
+// compaction is rescued by rewriting it under the new version (appended-segment-upgrade.ts).
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SedimentError } from '../../cluster/errors.js';
@@ -71,7 +72,9 @@ export async function runCompaction(spec: CompactionSpec, dependencies: Compacti
     await dependencies.onStage?.('pushed');
     dependencies.signal?.throwIfAborted();
     await checkInputsUnchanged(plan, store);
-    await store.publishSegments(pushed, plan.inputs.map((input) => input.record.id));
+    // The check above explains the common case; the precondition makes it atomic with the publish.
+    const inputIds = plan.inputs.map((input) => input.record.id);
+    await store.publishSegments(pushed, inputIds, { dataSource: plan.dataSource, interval: plan.interval, usedSegmentIds: inputIds });
     published = true;
     await dependencies.onStage?.('published');
     const upgraded = await rescueAppends(plan, pushed, dependencies);
@@ -132,7 +135,7 @@ async function pushOne(segment: MergedSegment, deepStorage: DeepStorage): Promis
   return recordOf(segment.info, key, segment.sizeBytes);
 }
 
-/** Druid takes a lock for this; the seam has no conditional publish, so re-read right before publishing. */
+/** Re-read right before publishing, for a clear message; the publish's precondition is the guarantee. */
 async function checkInputsUnchanged(plan: CompactionPlan, store: MetadataStore): Promise<void> {
   const current = await store.usedSegments(plan.dataSource, plan.interval);
   const inputIds = new Set(plan.inputs.map((input) => input.record.id));

@@ -33,6 +33,7 @@ export function metadataStoreConformance(name: string, newLocation: () => Promis
     it('takes concurrent publishes, identical or not', () => concurrentPublishes(newLocation));
     it('stores, updates and lists tasks, and finds them after reopening', () => tasks(newLocation));
     it('rejects malformed records with the field path', () => malformedRecords(newLocation));
+    it('publishes with a precondition only while the interval\'s used segments are as expected', () => conditionalPublish(newLocation));
   });
 }
 
@@ -307,4 +308,30 @@ export function seededRandom(seed: number): (limit: number) => number {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
     return Math.floor((state / 2_147_483_648) * limit);
   };
+}
+
+async function conditionalPublish(newLocation: () => Promise<StoreLocation>): Promise<void> {
+  const store = await (await newLocation()).open();
+  try {
+    const first = segmentRecord({ startMs: 0, endMs: hourMs, version: 'v1' });
+    const elsewhere = segmentRecord({ startMs: 5 * hourMs, endMs: 6 * hourMs, version: 'v1' });
+    await store.publishSegments([first, elsewhere]);
+    const interval = { startMs: 0, endMs: 2 * hourMs };
+    const compacted = segmentRecord({ startMs: 0, endMs: hourMs, version: 'v2' });
+
+    // An append the compaction did not see makes its publish fail, and nothing of it is written.
+    const appended = segmentRecord({ startMs: hourMs, endMs: 2 * hourMs, version: 'v1' });
+    await store.publishSegments([appended]);
+    await assert.rejects(
+      store.publishSegments([compacted], [first.id], { dataSource: first.dataSource, interval, usedSegmentIds: [first.id] }),
+      (error: unknown) => (error as { code?: string }).code === 'conflict' && /1 appeared/.test((error as Error).message),
+    );
+    assert.deepEqual((await store.usedSegments(first.dataSource)).map((segment) => segment.id).sort(), [first.id, appended.id, elsewhere.id].sort());
+
+    // With the current set it commits; segments outside the interval do not matter.
+    await store.publishSegments([compacted], [first.id], { dataSource: first.dataSource, interval, usedSegmentIds: [first.id, appended.id] });
+    assert.deepEqual((await store.usedSegments(first.dataSource)).map((segment) => segment.id).sort(), [compacted.id, appended.id, elsewhere.id].sort());
+  } finally {
+    await store.close();
+  }
 }

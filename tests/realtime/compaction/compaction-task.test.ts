@@ -176,7 +176,7 @@ test('an append published while a compaction runs fails the compaction, loses no
   assert.deepEqual(await total(), expected);
 });
 
-test('an append that slips in between the final check and the publish is rewritten under the new version', async (context) => {
+test('an append that slips in between the final check and the publish makes the publish fail atomically; a rerun includes it', async (context) => {
   const env = await environment(context);
   const rows = await seed(env, 500, 3, 200);
   const extra = randomRows(random(501), 120, 6);
@@ -185,22 +185,27 @@ test('an append that slips in between the final check and the publish is rewritt
   // The compaction's store: right before its publish transaction, another task publishes an append.
   const racingStore: MetadataStore = Object.create(env.store, {
     publishSegments: {
-      value: async (segments: Parameters<MetadataStore['publishSegments']>[0], markUnused?: readonly string[]) => {
+      value: async (...args: Parameters<MetadataStore['publishSegments']>) => {
+        const [, markUnused] = args;
         if (!raced && markUnused !== undefined && markUnused.length > 0) {
           raced = true;
           await runTaskOk(appender, appendTask(dataSource, extra));
         }
-        return env.store.publishSegments(segments, markUnused);
+        return env.store.publishSegments(...args);
       },
     },
   });
   const compactor = new TaskRunner({ store: racingStore, deepStorage: env.deepStorage, workDir: `${env.dir}/compactor` });
-  const id = await runTaskOk(compactor, compactTask({ granularitySpec: { segmentGranularity: 'day' } }));
+  const failed = await runTask(compactor, compactTask({ granularitySpec: { segmentGranularity: 'day' } }));
   assert.ok(raced);
-  const report = (await env.store.task(id))!.report as { ingestionStatsAndErrors: { payload: { compaction: { upgradedAppends: number } } } };
-  assert.ok(report.ingestionStatsAndErrors.payload.compaction.upgradedAppends > 0);
+  assert.equal(failed.state, 'FAILED');
+  assert.match(failed.errorMessage ?? '', /used segments changed \([1-9]\d* appeared.*nothing was published/);
   const all = [...rows, ...extra];
-  assert.deepEqual(await totals(env), [{ rows: all.length, added: all.reduce((sum, row) => sum + (row['added'] as number), 0) }]);
+  const expected = [{ rows: all.length, added: all.reduce((sum, row) => sum + (row['added'] as number), 0) }];
+  // Nothing of the compaction was published: the old segments and the append serve side by side.
+  assert.deepEqual(await totals(env), expected);
+  await runTaskOk(compactor, compactTask({ granularitySpec: { segmentGranularity: 'day' } }));
+  assert.deepEqual(await totals(env), expected);
 });
 
 test('an append that chose its version before a compaction published is rescued by the appending task', async (context) => {
