@@ -4,6 +4,7 @@
 // wherever no higher version covers it. The visible layout of a datasource is computed once per
 // change (a sweep over segment boundaries) and cached, so a lookup is a binary search plus a walk
 // over the chunks the query touches.
+import { condenseIntervals as condenseSortedIntervals } from '../query/intervals.js';
 import type { SegmentRecord } from '../cluster/metadata-store.js';
 import type { TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -186,17 +187,7 @@ function groupBy<Key>(records: readonly SegmentRecord[], keyOf: (record: Segment
 
 /** Sort and merge overlapping or adjacent intervals; drop empty ones. */
 export function condenseIntervals(intervals: readonly TimeInterval[]): TimeInterval[] {
-  const sorted = intervals.filter((interval) => interval.startMs < interval.endMs).sort((a, b) => a.startMs - b.startMs);
-  const condensed: TimeInterval[] = [];
-  for (const interval of sorted) {
-    const last = condensed[condensed.length - 1];
-    if (last !== undefined && interval.startMs <= last.endMs) {
-      if (interval.endMs > last.endMs) condensed[condensed.length - 1] = { startMs: last.startMs, endMs: interval.endMs };
-    } else {
-      condensed.push({ startMs: interval.startMs, endMs: interval.endMs });
-    }
-  }
-  return condensed;
+  return condenseSortedIntervals(intervals.filter((interval) => interval.startMs < interval.endMs));
 }
 
 /** Index of the first chunk whose end is after `timeMs` (chunks are sorted and disjoint). */

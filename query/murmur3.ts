@@ -8,11 +8,13 @@ const C2 = 0xab0e9789;
 const C3 = 0x38b34ae5;
 const C4 = 0xa1e38b93;
 
-function rotateLeft(value: number, bits: number): number {
+/** 32-bit rotate left (the Murmur family's ROTL32). */
+export function rotateLeft(value: number, bits: number): number {
   return (value << bits) | (value >>> (32 - bits));
 }
 
-function finalMix(hash: number): number {
+/** MurmurHash3's 32-bit finalisation mix (fmix32). */
+export function finalMix(hash: number): number {
   let h = hash;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

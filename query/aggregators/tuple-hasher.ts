@@ -1,22 +1,10 @@
 // Combines a sequence of 53-bit value hashes (or small negative markers) into one 53-bit hash,
 // order-sensitive, without allocating: the MurmurHash3 block mix applied to each value's two
 // 32-bit halves, then its finalisation. Used to hash a row's tuple of values (cardinality byRow).
+import { finalMix, rotateLeft } from '../murmur3.js';
+
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
-
-function rotateLeft(value: number, bits: number): number {
-  return (value << bits) | (value >>> (32 - bits));
-}
-
-function finalMix(hash: number): number {
-  let h = hash;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
-}
 
 function mixBlock(state: number, word: number): number {
   const block = Math.imul(rotateLeft(Math.imul(word, C1), 15), C2);
