@@ -1,16 +1,17 @@
-// Sends sub-queries to historicals over HTTP (keep-alive connections via fetch) and decodes the
-// partial results. A transport failure or an error status throws; the caller decides on retries.
+// Sends sub-queries to historicals and realtime servers over HTTP (keep-alive connections via fetch;
+// each role on its own path) and decodes the partial results. A transport failure or an error status
+// throws; the caller decides on retries.
 import type { ServerAnnouncement } from '../cluster/discovery.js';
 import { SedimentError } from '../cluster/errors.js';
 import { decodeWire } from '../query/partial-result-codec.js';
 import type { PartialResult } from '../query/run-query.js';
-import { subQueryBody, subQueryPath, type SubQueryRequest, type SubQueryResponse } from '../historical/sub-query.js';
+import { subQueryBody, subQueryPathFor, type SubQueryRequest, type SubQueryResponse } from '../historical/sub-query.js';
 
 export type SubQuerySender = (server: ServerAnnouncement, request: SubQueryRequest, timeoutMs: number) => Promise<SubQueryResponse<PartialResult>>;
 
-/** The HTTP sub-query sender. Errors the historical reports as user errors (bad query) keep their code. */
+/** The HTTP sub-query sender. Errors the server reports as user errors (bad query) keep their code. */
 export const httpSubQuery: SubQuerySender = async (server, request, timeoutMs) => {
-  const url = `http://${server.host}:${server.port}${subQueryPath}`;
+  const url = `http://${server.host}:${server.port}${subQueryPathFor(server.role)}`;
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -21,7 +22,7 @@ export const httpSubQuery: SubQuerySender = async (server, request, timeoutMs) =
   if (!response.ok) {
     const error = parseError(text);
     if (response.status < 500 && error !== null) throw new SedimentError(error.errorCode, error.errorMessage);
-    throw new Error(`historical ${server.id} answered ${response.status}: ${text.slice(0, 300)}`);
+    throw new Error(`${server.id} answered ${response.status}: ${text.slice(0, 300)}`);
   }
   return decodeWire(text) as SubQueryResponse<PartialResult>;
 };

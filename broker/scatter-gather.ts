@@ -3,6 +3,8 @@
 // server with the fewest sub-queries in flight from this broker), merge the partials and finalize.
 // A server that fails, or no longer serves some segments, has them retried on other replicas;
 // when a segment has none left the query fails naming it — never silently partial data.
+// Realtime pieces are never cached (they grow under the same id), and pieces a realtime server
+// dropped at handoff are read from the handed-off segment instead (see replaceHandedOff).
 import type { ServerAnnouncement } from '../cluster/discovery.js';
 import { SedimentError } from '../cluster/errors.js';
 import type { Logger } from '../cluster/logger.js';
@@ -13,7 +15,9 @@ import { finalizeResults, mergePartials, type PartialResult } from '../query/run
 import type { TimeInterval } from '../segment-format/segment-metadata.js';
 import type { BrokerServerView } from './broker-server-view.js';
 import type { SubQuerySender } from './historical-client.js';
+import { finalSegmentIdOf } from './realtime-piece-id.js';
 import { queryCacheKey, SegmentResultCache } from './segment-result-cache.js';
+import { condenseIntervals } from './timeline.js';
 
 export interface ScatterGatherOptions {
   readonly send: SubQuerySender;
@@ -29,13 +33,24 @@ interface SegmentWork {
   readonly record: SegmentRecord;
   readonly intervals: TimeInterval[];
   readonly cacheKey: string;
+  /** Final segment id when this is a realtime piece (never cached), else null. */
+  readonly finalId: string | null;
 }
+
+interface Gathered {
+  readonly order: number;
+  readonly partial: PartialResult;
+}
+
+/** Pause before retrying pieces whose handed-off segment this broker has not heard of yet. */
+const handoffCatchUpMs = 200;
 
 /** Rounds of retries on other replicas; each round excludes every server that failed before. */
 const maxRounds = 3;
 
 export class ScatterGather {
   private readonly inFlight = new Map<string, number>();
+  private readonly sentByServer = new Map<string, number>();
 
   constructor(
     private readonly view: BrokerServerView,
@@ -48,9 +63,15 @@ export class ScatterGather {
     }
     const queryKey = queryCacheKey(queryJson);
     const work = this.view.timeline.lookup(query.dataSource, query.intervals).map(
-      (entry, order): SegmentWork => ({ order, record: entry.record, intervals: entry.intervals, cacheKey: SegmentResultCache.key(queryKey, entry.record.id, entry.intervals) }),
+      (entry, order): SegmentWork => ({
+        order,
+        record: entry.record,
+        intervals: entry.intervals,
+        cacheKey: SegmentResultCache.key(queryKey, entry.record.id, entry.intervals),
+        finalId: finalSegmentIdOf(entry.record.id),
+      }),
     );
-    const gathered: { order: number; partial: PartialResult }[] = [];
+    const gathered: Gathered[] = [];
     const useCache = this.options.cache.enabled && query.context.useCache;
     const remaining = useCache ? this.fromCache(work, gathered) : work;
     await this.scatter(query, queryJson, remaining, gathered);
@@ -60,18 +81,24 @@ export class ScatterGather {
     return finalizeResults(query, merged);
   }
 
-  private fromCache(work: readonly SegmentWork[], gathered: { order: number; partial: PartialResult }[]): SegmentWork[] {
+  /** Sub-queries sent per server id since start (a debug counter: which servers queries reach). */
+  subQueriesSent(): Record<string, number> {
+    return Object.fromEntries(this.sentByServer);
+  }
+
+  private fromCache(work: readonly SegmentWork[], gathered: Gathered[]): SegmentWork[] {
     const remaining: SegmentWork[] = [];
     for (const segment of work) {
-      const cached = this.options.cache.get(segment.cacheKey);
+      const cached = segment.finalId === null ? this.options.cache.get(segment.cacheKey) : undefined;
       if (cached === undefined) remaining.push(segment);
       else gathered.push({ order: segment.order, partial: partialFromWire(cached) });
     }
     return remaining;
   }
 
-  private async scatter(query: Query, queryJson: unknown, work: SegmentWork[], gathered: { order: number; partial: PartialResult }[]): Promise<void> {
+  private async scatter(query: Query, queryJson: unknown, work: SegmentWork[], gathered: Gathered[]): Promise<void> {
     const failedServers = new Set<string>();
+    const answeredFinals = new Set<string>();
     const populate = this.options.cache.enabled && query.context.populateCache;
     const timeoutMs = query.context.timeoutMs === 0 ? this.options.defaultTimeoutMs : query.context.timeoutMs;
     let pending = work;
@@ -83,7 +110,7 @@ export class ScatterGather {
         [...byServer.values()].map(async ({ server, segments }) => {
           try {
             const response = await this.send(server, { query: queryJson, segments: segments.map((segment) => ({ id: segment.record.id, intervals: segment.intervals })), perSegment: populate }, timeoutMs);
-            this.collect(segments, response.results, response.missing, gathered, retry, populate);
+            this.collect(segments, response, gathered, retry, answeredFinals, populate);
             if (response.missing.length > 0) failedServers.add(server.id);
           } catch (error) {
             if (error instanceof SedimentError && error.code !== 'internal') throw error; // the query's own fault
@@ -93,8 +120,38 @@ export class ScatterGather {
           }
         }),
       );
-      pending = retry;
+      pending = await this.replaceHandedOff(retry, failedServers, answeredFinals);
     }
+  }
+
+  /**
+   * Realtime pieces a server no longer had were dropped at handoff: read their final segment
+   * instead, once per final segment and only when none of its pieces was answered already (a
+   * realtime server answers a segment's pieces all or none, so this never counts rows twice). When
+   * this broker has not heard of the handed-off segment yet, it waits a moment for the announcement.
+   */
+  private async replaceHandedOff(retry: readonly SegmentWork[], failedServers: ReadonlySet<string>, answeredFinals: ReadonlySet<string>): Promise<SegmentWork[]> {
+    if (!retry.some((segment) => segment.finalId !== null)) return [...retry];
+    const live = (segmentId: string): boolean => this.view.replicasOf(segmentId).some((server) => !failedServers.has(server.id));
+    if (retry.some((segment) => segment.finalId !== null && !live(segment.record.id) && !live(segment.finalId))) {
+      await new Promise((resolve) => setTimeout(resolve, handoffCatchUpMs));
+    }
+    const kept: SegmentWork[] = [];
+    const replacements = new Map<string, SegmentWork>();
+    for (const segment of retry) {
+      const finalId = segment.finalId;
+      const record = finalId === null ? undefined : this.view.servedRecord(finalId);
+      if (finalId === null || answeredFinals.has(finalId) || record === undefined || !live(finalId)) {
+        kept.push(segment);
+        continue;
+      }
+      const previous = replacements.get(finalId);
+      const intervals = condenseIntervals([...(previous?.intervals ?? []), ...segment.intervals]);
+      const order = Math.min(previous?.order ?? segment.order, segment.order);
+      // No cache key: a replacement is rare, and its result is not cached.
+      replacements.set(finalId, { order, record, intervals, cacheKey: '', finalId: null });
+    }
+    return [...kept, ...replacements.values()];
   }
 
   /** One replica per segment: the live server with the fewest sub-queries in flight; ties spread randomly. */
@@ -125,20 +182,24 @@ export class ScatterGather {
 
   private collect(
     segments: readonly SegmentWork[],
-    results: readonly { segmentIds: readonly string[]; partial: PartialResult }[],
-    missing: readonly string[],
-    gathered: { order: number; partial: PartialResult }[],
+    response: Awaited<ReturnType<SubQuerySender>>,
+    gathered: Gathered[],
     retry: SegmentWork[],
+    answeredFinals: Set<string>,
     populate: boolean,
   ): void {
     const byId = new Map(segments.map((segment) => [segment.record.id, segment]));
-    for (const result of results) {
+    for (const result of response.results) {
       const first = byId.get(result.segmentIds[0]!);
       if (first === undefined) continue;
-      if (populate && result.segmentIds.length === 1) this.options.cache.put(first.cacheKey, partialToWire(result.partial));
+      for (const segmentId of result.segmentIds) {
+        const finalId = byId.get(segmentId)?.finalId;
+        if (finalId !== undefined && finalId !== null) answeredFinals.add(finalId);
+      }
+      if (populate && result.segmentIds.length === 1 && first.finalId === null && first.cacheKey !== '') this.options.cache.put(first.cacheKey, partialToWire(result.partial));
       gathered.push({ order: first.order, partial: result.partial });
     }
-    for (const segmentId of missing) {
+    for (const segmentId of response.missing) {
       const segment = byId.get(segmentId);
       if (segment !== undefined) retry.push(segment);
     }
@@ -146,6 +207,7 @@ export class ScatterGather {
 
   private async send(server: ServerAnnouncement, request: Parameters<SubQuerySender>[1], timeoutMs: number): ReturnType<SubQuerySender> {
     this.inFlight.set(server.id, (this.inFlight.get(server.id) ?? 0) + 1);
+    this.sentByServer.set(server.id, (this.sentByServer.get(server.id) ?? 0) + 1);
     try {
       return await this.options.send(server, request, timeoutMs);
     } finally {

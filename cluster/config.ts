@@ -43,9 +43,13 @@ export interface LocalDeepStorageConfig {
 }
 export type DeepStorageConfig = LocalDeepStorageConfig;
 
-/** The roles `sediment start` can run; several may share one process. */
-export type ServerRoleName = 'coordinator' | 'historical' | 'broker';
-export const serverRoleNames: readonly ServerRoleName[] = ['coordinator', 'historical', 'broker'];
+/**
+ * The roles `sediment start` can run; several may share one process. `realtime` runs the streaming
+ * supervisors and serves their not-yet-handed-off data; one realtime process per cluster (segment
+ * allocation is process-local, see cluster/README.md).
+ */
+export type ServerRoleName = 'coordinator' | 'historical' | 'broker' | 'realtime';
+export const serverRoleNames: readonly ServerRoleName[] = ['coordinator', 'historical', 'broker', 'realtime'];
 
 export interface ZookeeperConfig {
   /** "host:port[,host:port…]"; empty means in-process discovery (every role in this one process). */

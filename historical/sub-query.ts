@@ -2,6 +2,7 @@
 // each) this server should read. The answer holds partial results, one merged partial per request
 // or one per segment when the broker wants to cache them, and names the segments this server does
 // not serve (dropped meanwhile), so the broker can retry them elsewhere.
+import type { ServerRole } from '../cluster/discovery.js';
 import { invalidInput } from '../cluster/errors.js';
 import type { TimeInterval } from '../segment-format/segment-metadata.js';
 
@@ -27,6 +28,13 @@ export interface SubQueryResponse<Partial> {
 }
 
 export const subQueryPath = '/druid-internal/v1/sub-query';
+/** Realtime servers answer on their own path, so one process may run a historical and a realtime role. */
+export const realtimeSubQueryPath = '/druid-internal/v1/realtime/sub-query';
+
+/** Where a server of the role answers sub-queries. */
+export function subQueryPathFor(role: ServerRole): string {
+  return role === 'realtime' ? realtimeSubQueryPath : subQueryPath;
+}
 
 /** Validates a sub-query body; throws invalid_input naming the bad field. */
 export function parseSubQueryRequest(json: unknown): SubQueryRequest {

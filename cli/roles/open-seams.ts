@@ -3,6 +3,7 @@ import type { SedimentConfig } from '../../cluster/config.js';
 import type { DeepStorage } from '../../cluster/deep-storage.js';
 import type { Discovery } from '../../cluster/discovery.js';
 import { InProcessDiscovery } from '../../cluster/in-process-discovery.js';
+import type { IngestionMetadataStore } from '../../cluster/ingestion-metadata-store.js';
 import { LocalDeepStorage } from '../../cluster/local-deep-storage.js';
 import type { Logger } from '../../cluster/logger.js';
 import type { MetadataStore } from '../../cluster/metadata-store.js';
@@ -11,7 +12,8 @@ import { S3DeepStorage } from '../../cluster/s3-deep-storage.js';
 import { SqliteMetadataStore } from '../../cluster/sqlite-metadata-store.js';
 import { ZookeeperDiscovery } from '../../cluster/zookeeper-discovery.js';
 
-export async function openMetadataStore(config: SedimentConfig, log: Logger): Promise<MetadataStore> {
+/** The configured metadata store; both kinds also hold the streaming supervisors' state. */
+export async function openMetadataStore(config: SedimentConfig, log: Logger): Promise<MetadataStore & IngestionMetadataStore> {
   if (config.metadata.type === 'postgres') return PostgresMetadataStore.open({ connectionString: config.metadata.connectionString! }, log);
   return SqliteMetadataStore.open(config.metadata.path);
 }

@@ -1,15 +1,17 @@
-// `sediment start --role coordinator,historical,broker`: the chosen roles in this process, on one
-// HTTP port, talking to the rest of the cluster through discovery (ZooKeeper, or in-process when
-// none is configured), the metadata store and deep storage.
+// `sediment start --role coordinator,historical,broker,realtime`: the chosen roles in this process,
+// on one HTTP port, talking to the rest of the cluster through discovery (ZooKeeper, or in-process
+// when none is configured), the metadata store and deep storage.
 import { mkdir } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SedimentConfig, ServerRoleName } from '../../cluster/config.js';
 import type { Discovery, ServerAnnouncement } from '../../cluster/discovery.js';
 import { SedimentError } from '../../cluster/errors.js';
+import type { IngestionMetadataStore } from '../../cluster/ingestion-metadata-store.js';
 import { createLogger, type Logger } from '../../cluster/logger.js';
 import type { MetadataStore } from '../../cluster/metadata-store.js';
 import { BrokerServerView } from '../../broker/broker-server-view.js';
 import { httpSubQuery } from '../../broker/historical-client.js';
+import { registerBrokerDebugRoutes } from '../../broker/http-broker-debug-routes.js';
 import { registerBrokerRoutes } from '../../broker/http-broker-routes.js';
 import { QueryService } from '../../broker/query-service.js';
 import { ScatterGather } from '../../broker/scatter-gather.js';
@@ -23,6 +25,7 @@ import { SegmentCache } from '../../historical/segment-cache.js';
 import { SegmentManager } from '../../historical/segment-manager.js';
 import { sedimentVersion } from '../version.js';
 import { openDeepStorage, openDiscovery, openMetadataStore } from './open-seams.js';
+import { registerRealtimeRole, type RealtimeRole } from './realtime-role.js';
 
 export interface RunningRoles {
   readonly url: string;
@@ -31,15 +34,17 @@ export interface RunningRoles {
   readonly coordinator: Coordinator | null;
   readonly historical: SegmentManager | null;
   readonly scatterGather: ScatterGather | null;
+  readonly realtime: RealtimeRole | null;
   close(): Promise<void>;
 }
 
 interface RoleParts {
   coordinator: Coordinator | null;
-  store: MetadataStore | null;
+  store: (MetadataStore & IngestionMetadataStore) | null;
   historical: SegmentManager | null;
   scatterGather: ScatterGather | null;
   view: BrokerServerView | null;
+  realtime: RealtimeRole | null;
 }
 
 export async function startRoles(config: SedimentConfig, roles: readonly ServerRoleName[]): Promise<RunningRoles> {
@@ -50,11 +55,11 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
   app.setErrorHandler(handleError);
   app.get('/status', async () => ({ version: sedimentVersion, roles, modules: [] }));
   app.get('/status/health', async () => true);
-  const parts: RoleParts = { coordinator: null, store: null, historical: null, scatterGather: null, view: null };
+  const parts: RoleParts = { coordinator: null, store: null, historical: null, scatterGather: null, view: null, realtime: null };
   let leader = false;
+  if (roles.includes('coordinator') || roles.includes('realtime')) parts.store = await openMetadataStore(config, log);
   if (roles.includes('coordinator')) {
-    parts.store = await openMetadataStore(config, log);
-    parts.coordinator = new Coordinator(parts.store, new RemoteHistoricals(discovery), {
+    parts.coordinator = new Coordinator(parts.store!, new RemoteHistoricals(discovery), {
       periodMs: config.coordinator.periodMs,
       maxLoadsPerRun: config.coordinator.maxLoadsPerRun,
       maxSegmentsToMove: config.coordinator.maxSegmentsToMove,
@@ -74,6 +79,14 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     parts.scatterGather = new ScatterGather(parts.view, { send: httpSubQuery, cache: new SegmentResultCache(config.broker.cacheSizeBytes), defaultTimeoutMs: config.broker.subQueryTimeoutMs, log });
     const queryService = new QueryService(parts.view.timeline, () => undefined, { maxConcurrentQueries: config.query.maxConcurrentQueries, scatterGather: parts.scatterGather });
     registerBrokerRoutes(app, queryService, parts.view.timeline);
+    registerBrokerDebugRoutes(app, parts.scatterGather);
+  }
+  if (roles.includes('realtime')) {
+    // A coordinator leading in this process loads newly published segments at once, not at its next run.
+    const onPublished = async (): Promise<void> => {
+      if (leader) await parts.coordinator?.runOnce();
+    };
+    parts.realtime = registerRealtimeRole(app, { config, store: parts.store!, discovery, log, onPublished });
   }
 
   await app.listen({ port: config.port, host: config.host });
@@ -88,7 +101,8 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     maxSizeBytes,
   });
   const announcer = parts.historical === null ? null : new SegmentAnnouncer(discovery, parts.historical, announce('historical', config.segmentCache.maxSizeBytes));
-  for (const role of roles) if (role !== 'historical') await discovery.announceServer(announce(role, 0));
+  for (const role of roles) if (role !== 'historical' && role !== 'realtime') await discovery.announceServer(announce(role, 0));
+  await parts.realtime?.start(announce('realtime', 0));
   // Served again from the cache (and announced) in the background: the server is up meanwhile.
   const announced = announcer?.start().catch((error: unknown) => log.error({ err: error }, 'announcing cached segments failed'));
   const resign = parts.coordinator === null ? null : electCoordinator(discovery, parts.coordinator, announce('coordinator', 0).id, log, (isLeader) => (leader = isLeader));
@@ -101,9 +115,11 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     coordinator: parts.coordinator,
     historical: parts.historical,
     scatterGather: parts.scatterGather,
+    realtime: parts.realtime,
     async close() {
       resign?.();
       parts.coordinator?.stop();
+      await parts.realtime?.close();
       await app.close();
       await announced;
       await announcer?.stop();
