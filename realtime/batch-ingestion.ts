@@ -9,13 +9,16 @@ import type { DimensionSchema } from './dimensions-spec.js';
 import { IncrementalIndex } from './incremental-index.js';
 import { indexSchemaOf } from './index-schema-of.js';
 import type { IndexTaskSpec } from './index-task-spec.js';
-import { readInputRecords, type InputRecord } from './input-format.js';
+import { FlatJsonScanner } from './flat-json-scanner.js';
+import { openDecoded, readInputRecords, type InputRecord } from './input-format.js';
+import { readLineBatches } from './json-line-batches.js';
+import { isBlank, parseLine } from './json-reader.js';
 import { InputRowParser } from './input-row.js';
 import { listInputEntities, type InputEntity } from './input-source.js';
 import { MergingCursor } from './merging-cursor.js';
 import type { RowCursor } from './row-cursor.js';
 import { RowStats } from './row-stats.js';
-import { SegmentBuilder } from './segment-builder.js';
+import { SegmentBuilder, writeSegmentColumns, type SegmentInfoBase } from './segment-builder.js';
 import { SpillCursor } from './spill-cursor.js';
 
 export interface BatchIngestionOptions {
@@ -49,6 +52,8 @@ class BatchIngestionRun {
   readonly finalSegments: BatchIngestionResult['segments'] = [];
   private readonly index: IncrementalIndex;
   private readonly parser: InputRowParser;
+  /** Set when every line can try the fast JSON path (see scannerFor). */
+  private readonly scanner: FlatJsonScanner | null;
   private readonly spills: string[] = [];
   private bytesRead = 0;
   private bytesTotal = 0;
@@ -60,6 +65,7 @@ class BatchIngestionRun {
     this.stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
     this.index = new IncrementalIndex(indexSchemaOf(spec));
     this.parser = new InputRowParser(spec);
+    this.scanner = scannerFor(spec, this.index);
   }
 
   async readAll(entities: readonly InputEntity[]): Promise<void> {
@@ -72,11 +78,43 @@ class BatchIngestionRun {
   }
 
   private async readEntity(entity: InputEntity): Promise<void> {
+    if (this.scanner !== null) return this.scanEntity(entity, this.scanner);
     let rowsSinceProgress = 0;
     for await (const batch of readInputRecords(entity, this.spec.inputFormat, (count) => (this.bytesRead += count))) {
       for (const record of batch) {
-        this.readRecord(entity, record);
+        // Spilling before a row (not after) means an input that fits exactly never spills.
         if (this.index.rowCount >= this.spec.maxRowsInMemory) await this.spill();
+        this.readRecord(entity, record);
+        if (++rowsSinceProgress === PROGRESS_INTERVAL_ROWS) {
+          rowsSinceProgress = 0;
+          this.options.signal?.throwIfAborted();
+          this.reportProgress();
+        }
+      }
+    }
+  }
+
+  /** The fast JSON path: lines the scanner reads go straight into the index, others as readRecord. */
+  private async scanEntity(entity: InputEntity, scanner: FlatJsonScanner): Promise<void> {
+    const stream = openDecoded(entity, (count) => (this.bytesRead += count));
+    const intervals = this.spec.intervals;
+    let rowsSinceProgress = 0;
+    for await (const batch of readLineBatches(stream)) {
+      const { bytes, starts, ends } = batch;
+      for (let index = 0; index < batch.count; index++) {
+        if (this.index.rowCount >= this.spec.maxRowsInMemory) await this.spill();
+        const start = starts[index]!;
+        const end = ends[index]!;
+        if (scanner.scan(bytes, start, end)) {
+          if (intervals !== null && !withinIntervals(intervals, scanner.timestampMs)) this.stats.thrownAway();
+          else {
+            this.index.addStaged(scanner.timestampMs, scanner.metricInputs);
+            this.stats.processed();
+          }
+        } else {
+          const text = bytes.toString('utf8', start, end);
+          if (!isBlank(text)) this.readRecord(entity, parseLine(text, batch.firstLine + index));
+        }
         if (++rowsSinceProgress === PROGRESS_INTERVAL_ROWS) {
           rowsSinceProgress = 0;
           this.options.signal?.throwIfAborted();
@@ -113,25 +151,23 @@ class BatchIngestionRun {
   /** Persists the index as a sorted run (a segment file under workDir) and empties it. */
   private async spill(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
-    const cursor = this.index.sortedCursor(schemas.map((schema) => schema.name));
-    const builder = new SegmentBuilder(schemas, this.spec.ingestionMetrics);
-    while (cursor.next()) builder.add(cursor);
+    const sorted = this.index.sortedRows();
+    const times = sorted.timesOf(0, sorted.rowCount);
     const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.segment`);
     this.spills.push(path);
-    await builder.write(path, {
-      dataSource: this.spec.dataSource,
-      interval: { startMs: builder.firstTime, endMs: builder.lastTime + 1 },
-      version: 'spill',
-      partition: this.spills.length - 1,
-      rollup: this.spec.rollup,
-      queryGranularity: this.spec.queryGranularity.json,
-    });
+    const columns = sorted.columns(schemas.map((schema) => schema.name), 0, sorted.rowCount);
+    await writeSegmentColumns(path, this.segmentInfoBase({ startMs: times[0]!, endMs: times[times.length - 1]! + 1 }, 'spill', this.spills.length - 1), schemas, this.spec.ingestionMetrics, times, columns);
     this.index.clear();
+  }
+
+  private segmentInfoBase(interval: TimeInterval, version: string, partition: number): SegmentInfoBase {
+    return { dataSource: this.spec.dataSource, interval, version, partition, rollup: this.spec.rollup, queryGranularity: this.spec.queryGranularity.json };
   }
 
   /** Merges the spills and the index into final segments. */
   async writeFinalSegments(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
+    if (this.spills.length === 0) return this.partitionIndex(schemas);
     const names = schemas.map((schema) => schema.name);
     const metricNames = this.spec.ingestionMetrics.map((metric) => metric.name);
     const inputs: RowCursor[] = [];
@@ -176,26 +212,43 @@ class BatchIngestionRun {
     if (builder !== null) await this.writeFinal(builder, chunkStart, partition);
   }
 
+  /** Without spills the index alone is every row, rolled up and sorted: its ranges become the segments. */
+  private async partitionIndex(schemas: readonly DimensionSchema[]): Promise<void> {
+    const sorted = this.index.sortedRows();
+    const { times, rowCount } = sorted;
+    const names = schemas.map((schema) => schema.name);
+    const rowsMax = this.spec.maxRowsPerSegment;
+    for (let start = 0; start < rowCount; ) {
+      const interval = this.chunkInterval(this.spec.segmentGranularity.bucketStart(times[start]!));
+      const end = firstAtOrAfter(times, interval.endMs, start, rowCount);
+      let partition = this.options.partitionStart?.(interval) ?? 0;
+      for (let from = start; from < end; from += rowsMax) {
+        this.options.signal?.throwIfAborted();
+        const to = Math.min(end, from + rowsMax);
+        await this.writeFinalColumns(interval, partition++, (path, info) =>
+          writeSegmentColumns(path, info, schemas, this.spec.ingestionMetrics, sorted.timesOf(from, to), sorted.columns(names, from, to)),
+        );
+      }
+      start = end;
+    }
+  }
+
   private chunkInterval(start: number): TimeInterval {
     return { startMs: start, endMs: this.spec.segmentGranularity.next(start) };
   }
 
-  private async writeFinal(builder: SegmentBuilder, chunkStart: number, partition: number): Promise<void> {
-    const interval = this.chunkInterval(chunkStart);
+  private writeFinal(builder: SegmentBuilder, chunkStart: number, partition: number): Promise<void> {
+    return this.writeFinalColumns(this.chunkInterval(chunkStart), partition, (path, info) => builder.write(path, info));
+  }
+
+  private async writeFinalColumns(interval: TimeInterval, partition: number, write: (path: string, info: SegmentInfoBase) => Promise<{ info: SegmentInfo; sizeBytes: number }>): Promise<void> {
     const version = typeof this.options.version === 'string' ? this.options.version : this.options.version(interval);
-    const info = {
-      dataSource: this.spec.dataSource,
-      interval,
-      version,
-      partition,
-      rollup: this.spec.rollup,
-      queryGranularity: this.spec.queryGranularity.json,
-    };
+    const info = this.segmentInfoBase(interval, version, partition);
     const path = join(this.options.workDir, `${segmentIdOf(info).replace(/[^A-Za-z0-9._-]/g, '_')}.segment`);
     // Recorded before writing so a failure part-way still removes the file.
     const entry = { path, info: { ...info, rowCount: 0, dimensions: [], metrics: [] } as SegmentInfo, sizeBytes: 0 };
     this.finalSegments.push(entry);
-    const written = await builder.write(path, info);
+    const written = await write(path, info);
     entry.info = written.info;
     entry.sizeBytes = written.sizeBytes;
   }
@@ -212,6 +265,38 @@ class BatchIngestionRun {
     }
     this.finalSegments.length = 0;
   }
+}
+
+/**
+ * The fast JSON path applies to JSON input with a fixed schema and nothing that needs the parsed
+ * object: no transforms or transform filter, no schema discovery, no sketch metrics.
+ */
+function scannerFor(spec: IndexTaskSpec, index: IncrementalIndex): FlatJsonScanner | null {
+  if (spec.inputFormat.type !== 'json' || spec.transformSpec.transforms.length > 0 || spec.transformSpec.filter !== null) return null;
+  if (spec.dimensionsSpec.discovery || spec.ingestionMetrics.some((metric) => metric.fold === 'hyperUnique' || metric.fieldName === '__time')) return null;
+  return new FlatJsonScanner({
+    timestampColumn: spec.timestampSpec.column,
+    parseTimestamp: spec.timestampSpec.parse,
+    dimensions: spec.dimensions.map((dimension) => ({ name: dimension.name, column: index.dimensionColumn(dimension.name)! })),
+    metricFields: spec.ingestionMetrics.map((metric) => metric.fieldName),
+  });
+}
+
+function withinIntervals(intervals: readonly TimeInterval[], timeMs: number): boolean {
+  for (const interval of intervals) if (timeMs >= interval.startMs && timeMs < interval.endMs) return true;
+  return false;
+}
+
+/** The first position in [from, to) whose time is at least `timeMs` (times ascend), else `to`. */
+function firstAtOrAfter(times: Float64Array, timeMs: number, from: number, to: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! < timeMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

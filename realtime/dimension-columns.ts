@@ -4,15 +4,23 @@
 // strings by value, multi-value lists by their id sequence (negative keys), numbers by value.
 import RoaringModule from 'roaring';
 import { allocateIds, type ColumnData, type Dictionary } from '../segment-format/columns.js';
-import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import { toNumber, toStringDimensionValue, type DimensionValue } from './dimension-values.js';
+import { ByteInternTable } from './byte-intern-table.js';
 import { GrowableInt32Array } from './growable-arrays.js';
 
 export interface DimensionColumn {
   readonly schema: DimensionSchema;
   /** Reads the raw input value into the staging slot (see stagedKey and stagingError). */
   stage(raw: unknown): void;
+  /**
+   * Fast JSON path: stages the string whose bytes (printable ASCII, no escapes) are bytes[start, end),
+   * `hash` being hashBytes of them. Returns false, staging nothing, when this column would convert
+   * a string (the caller falls back to stage() with the parsed value).
+   */
+  stageAscii(bytes: Uint8Array, start: number, end: number, hash: number): boolean;
+  /** Fast JSON path: stages a JSON number; false (nothing staged) when this column would convert it. */
+  stageNumber(value: number): boolean;
   /** Key of the staged value: 0 for null; equal keys mean equal values. */
   readonly stagedKey: number;
   /** Set by stage(): a message when the value was present but unreadable (staged as null). */
@@ -41,6 +49,12 @@ const { RoaringBitmap32 } = RoaringModule;
 
 const NULL_KEY = 0;
 
+/** Decodes ASCII bytes (each byte is its own UTF-16 code unit). */
+function latin1Of(bytes: Uint8Array, start: number, end: number): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('latin1', start, end);
+}
+
 class StringDimensionColumn implements DimensionColumn {
   stagedKey = NULL_KEY;
   readonly stagingError = null;
@@ -50,7 +64,12 @@ class StringDimensionColumn implements DimensionColumn {
   private listIndexOf = new Map<string, number>();
   private lists: number[][] = [];
   private keys = new GrowableInt32Array();
+  private asciiKeys = new ByteInternTable();
   private ranks = new Int32Array(0);
+  /** byRank[rank] is the id with that rank. */
+  private byRank = new Int32Array(0);
+  /** values.length when ranks were computed; values only grow until clear(), so equal means current. */
+  private rankedCount = -1;
 
   constructor(readonly schema: DimensionSchema) {}
 
@@ -82,6 +101,20 @@ class StringDimensionColumn implements DimensionColumn {
     this.stagedKey = -(index + 1);
   }
 
+  stageAscii(bytes: Uint8Array, start: number, end: number, hash: number): boolean {
+    let key = this.asciiKeys.find(bytes, start, end, hash);
+    if (key < 0) {
+      key = this.intern(latin1Of(bytes, start, end));
+      this.asciiKeys.insert(bytes, start, end, hash, key);
+    }
+    this.stagedKey = key;
+    return true;
+  }
+
+  stageNumber(): boolean {
+    return false;
+  }
+
   keyAt(row: number): number {
     return this.keys.data[row]!;
   }
@@ -101,10 +134,15 @@ class StringDimensionColumn implements DimensionColumn {
   }
 
   prepareCompare(): void {
-    const order = this.values.map((_, id) => id);
-    order.sort((left, right) => compareStrings(this.values[left]!, this.values[right]!));
-    this.ranks = new Int32Array(this.values.length);
-    order.forEach((id, rank) => (this.ranks[id] = rank));
+    if (this.rankedCount === this.values.length) return;
+    const values = this.values;
+    const order = new Int32Array(values.length);
+    for (let id = 0; id < order.length; id++) order[id] = id;
+    order.sort((left, right) => compareStrings(values[left]!, values[right]!));
+    this.ranks = new Int32Array(values.length);
+    for (let rank = 0; rank < order.length; rank++) this.ranks[order[rank]!] = rank;
+    this.byRank = order;
+    this.rankedCount = values.length;
   }
 
   compareRows(left: number, right: number): number {
@@ -122,21 +160,29 @@ class StringDimensionColumn implements DimensionColumn {
   }
 
   snapshot(order: Uint32Array): ColumnData {
+    this.prepareCompare();
     const keys = this.keys.data;
     const used = new Uint8Array(this.values.length);
+    const listUsed = new Uint8Array(this.lists.length);
     let multiValue = false;
     for (let index = 0; index < order.length; index++) {
       const key = keys[order[index]!]!;
       if (key >= 0) used[key] = 1;
-      else multiValue = true;
+      else {
+        listUsed[-key - 1] = 1;
+        multiValue = true;
+      }
     }
-    if (multiValue) for (const list of this.lists) for (const id of list) used[id] = 1;
+    if (multiValue) for (let list = 0; list < listUsed.length; list++) if (listUsed[list] === 1) for (const id of this.lists[list]!) used[id] = 1;
+    // Walking ids in rank order yields the sorted dictionary of used values without a sort.
     const dictionary: (string | null)[] = [];
-    for (let id = 0; id < used.length; id++) if (used[id] === 1) dictionary.push(this.values[id]!);
-    dictionary.sort(compareDictionaryValues);
     const remap = new Uint32Array(this.values.length);
-    const sortedIdOf = new Map<string | null, number>(dictionary.map((value, sortedId) => [value, sortedId]));
-    for (let id = 0; id < used.length; id++) if (used[id] === 1) remap[id] = sortedIdOf.get(this.values[id]!)!;
+    for (let rank = 0; rank < this.byRank.length; rank++) {
+      const id = this.byRank[rank]!;
+      if (used[id] === 0) continue;
+      remap[id] = dictionary.length;
+      dictionary.push(this.values[id]!);
+    }
     return multiValue ? this.multiValueSnapshot(order, dictionary, remap) : this.singleValueSnapshot(order, dictionary, remap);
   }
 
@@ -172,7 +218,10 @@ class StringDimensionColumn implements DimensionColumn {
     this.listIndexOf = new Map();
     this.lists = [];
     this.keys.clear();
+    this.asciiKeys = new ByteInternTable();
     this.ranks = new Int32Array(0);
+    this.byRank = new Int32Array(0);
+    this.rankedCount = -1;
   }
 }
 
@@ -208,6 +257,15 @@ class NumericDimensionColumn implements DimensionColumn {
       this.idOf.set(value, id);
     }
     this.stagedKey = id;
+  }
+
+  stageAscii(): boolean {
+    return false;
+  }
+
+  stageNumber(value: number): boolean {
+    this.stage(value);
+    return true;
   }
 
   keyAt(row: number): number {

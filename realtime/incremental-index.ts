@@ -13,6 +13,7 @@ import type { IngestionMetric } from './metrics-spec.js';
 import { GrowableFloat64Array } from './growable-arrays.js';
 import type { RowCursor } from './row-cursor.js';
 import { RowKeyTable } from './row-key-table.js';
+import { SortedIndexRows } from './sorted-index-rows.js';
 
 export interface IndexSchema {
   /** Declared dimensions in schema order; empty with discovery. */
@@ -93,6 +94,35 @@ export class IncrementalIndex {
     return error ?? metricError;
   }
 
+  /** The column of a dimension (for staging values on the fast JSON path); undefined when unknown. */
+  dimensionColumn(name: string): DimensionColumn | undefined {
+    return this.columnsByName.get(name);
+  }
+
+  /**
+   * Fast JSON path: adds a row whose every dimension the caller has staged on its column, with one
+   * numeric input per metric (NaN for null; ignored for count). Only without discovery and sketches.
+   */
+  addStaged(timestampMs: number, metricInputs: Float64Array): void {
+    const granularity = this.schema.queryGranularity;
+    const time = granularity.isNone ? timestampMs : granularity.bucketStart(timestampMs);
+    const columns = this.columns;
+    const metricColumns = this.metricColumns;
+    if (this.schema.rollup) {
+      const hash = this.keyTable.stagedHash(time, columns);
+      const existing = this.keyTable.find(hash, time, this.times.data, columns);
+      if (existing >= 0) {
+        for (let index = 0; index < metricColumns.length; index++) metricColumns[index]!.foldNumber(existing, metricInputs[index]!);
+        return;
+      }
+      this.keyTable.insert(this.rows, hash);
+    }
+    for (let index = 0; index < columns.length; index++) columns[index]!.commit();
+    this.times.push(time);
+    for (let index = 0; index < metricColumns.length; index++) metricColumns[index]!.appendNumber(metricInputs[index]!);
+    this.rows++;
+  }
+
   private appendMetrics(row: InputRow): string | null {
     let error: string | null = null;
     for (let index = 0; index < this.metricColumns.length; index++) {
@@ -151,22 +181,49 @@ export class IncrementalIndex {
 
   /** The rows sorted by (time, dimensions in schema order), addressed by `dimensionNames`. Valid until clear(). */
   sortedCursor(dimensionNames: readonly string[]): RowCursor {
+    const columns = dimensionNames.map((name) => this.columnsByName.get(name) ?? null);
+    return new IndexCursor(this.sortedOrder(), this.times.data, columns, this.metricColumns);
+  }
+
+  /** The rows in segment order, read out as segment columns by range. Valid until the next add or clear(). */
+  sortedRows(): SortedIndexRows {
+    const names = this.schema.metrics.map((metric) => metric.name);
+    return new SortedIndexRows(this.sortedOrder(), this.times.data, (name) => this.columnsByName.get(name), this.metricColumns, names);
+  }
+
+  /**
+   * Row numbers in (time, dimensions) order. Rows usually arrive in time order, so when times never
+   * decrease only runs of equal times are sorted by dimensions (none at all when times are distinct).
+   */
+  private sortedOrder(): Uint32Array {
     const ordered = this.dimensionNames().map((name) => this.columnsByName.get(name)!);
     for (const column of ordered) column.prepareCompare();
     const times = this.times.data;
     const order = new Uint32Array(this.rows);
-    for (let row = 0; row < order.length; row++) order[row] = row;
-    order.sort((left, right) => {
-      const timeOrder = times[left]! - times[right]!;
-      if (timeOrder !== 0) return timeOrder;
-      for (const column of ordered) {
-        const valueOrder = column.compareRows(left, right);
+    let ascending = true;
+    for (let row = 0; row < order.length; row++) {
+      order[row] = row;
+      if (row > 0 && times[row]! < times[row - 1]!) ascending = false;
+    }
+    const byDimensions = (left: number, right: number): number => {
+      for (let index = 0; index < ordered.length; index++) {
+        const valueOrder = ordered[index]!.compareRows(left, right);
         if (valueOrder !== 0) return valueOrder;
       }
       return 0;
-    });
-    const columns = dimensionNames.map((name) => this.columnsByName.get(name) ?? null);
-    return new IndexCursor(order, times, columns, this.metricColumns);
+    };
+    if (!ascending) {
+      order.sort((left, right) => times[left]! - times[right]! || byDimensions(left, right));
+      return order;
+    }
+    if (ordered.length === 0) return order;
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1;
+      while (end < order.length && times[end] === times[start]) end++;
+      if (end - start > 1) order.subarray(start, end).sort(byDimensions);
+      start = end;
+    }
+    return order;
   }
 }
 

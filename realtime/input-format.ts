@@ -58,7 +58,7 @@ export function parseInputFormat(json: unknown, path: string): InputFormatSpec {
 }
 
 /** The entity's decoded byte stream; `onBytes` sees the stored (compressed) bytes as they are read. */
-function openDecoded(entity: InputEntity, onBytes: (count: number) => void): Readable {
+export function openDecoded(entity: InputEntity, onBytes: (count: number) => void): Readable {
   const raw = entity.open();
   raw.on('data', (chunk: Buffer) => onBytes(chunk.length));
   if (!entity.gzipped) return raw;

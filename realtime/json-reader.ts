@@ -11,7 +11,8 @@ export function excerpt(text: string): string {
   return text.length <= quotedLengthMax ? text : `${text.slice(0, quotedLengthMax)}…`;
 }
 
-function parseLine(text: string, line: number): InputRecord {
+/** One line's record: its object, or why it is unparseable. */
+export function parseLine(text: string, line: number): InputRecord {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -24,7 +25,8 @@ function parseLine(text: string, line: number): InputRecord {
   return { fields: parsed as Record<string, unknown>, line, error: null };
 }
 
-function isBlank(text: string): boolean {
+/** True for a line of only spaces, tabs, CRs and BOMs (skipped, not an error). */
+export function isBlank(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code !== 32 && code !== 9 && code !== 13 && code !== 0xfeff) return false;

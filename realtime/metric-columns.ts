@@ -1,6 +1,7 @@
 // Per-metric storage of the in-memory index: one value per index row, folded in place under rollup.
 // Numeric metrics keep plain number arrays with NaN standing for null (inputs are never NaN).
 import RoaringModule from 'roaring';
+import { assert } from '../cluster/errors.js';
 import { HyperLogLog } from '../query/hyper-log-log.js';
 import type { ColumnData } from '../segment-format/columns.js';
 import type { IngestionMetric } from './metrics-spec.js';
@@ -11,6 +12,10 @@ export interface MetricColumn {
   append(raw: unknown): boolean;
   /** Folds one more input value into `row`; false when the input was present but unreadable. */
   fold(row: number, raw: unknown): boolean;
+  /** Fast JSON path: appends a row from a JSON number (NaN for null/absent). Numeric metrics only. */
+  appendNumber(value: number): void;
+  /** Fast JSON path: folds a JSON number (NaN for null/absent) into `row`. Numeric metrics only. */
+  foldNumber(row: number, value: number): void;
   /** The row's partial value (a sketch is the stored object itself, not a copy). */
   value(row: number): MetricValue;
   /** Drops every row. */
@@ -44,6 +49,14 @@ class CountColumn implements MetricColumn {
   fold(row: number): boolean {
     this.counts[row]!++;
     return true;
+  }
+
+  appendNumber(): void {
+    this.counts.push(1);
+  }
+
+  foldNumber(row: number): void {
+    this.counts[row]!++;
   }
 
   value(row: number): MetricValue {
@@ -80,6 +93,26 @@ class NumericColumn implements MetricColumn {
     else if (this.metric.fold === 'min') this.values[row] = value < current ? value : current;
     else this.values[row] = value > current ? value : current;
     return ok;
+  }
+
+  appendNumber(value: number): void {
+    this.values.push(this.stored(value));
+  }
+
+  foldNumber(row: number, input: number): void {
+    if (Number.isNaN(input)) return;
+    const value = this.stored(input);
+    const current = this.values[row]!;
+    if (Number.isNaN(current)) this.values[row] = value;
+    else if (this.metric.fold === 'sum') this.values[row] = current + value;
+    else if (this.metric.fold === 'min') this.values[row] = value < current ? value : current;
+    else this.values[row] = value > current ? value : current;
+  }
+
+  /** The input as this metric stores it (as readNumericInput converts it). */
+  private stored(value: number): number {
+    const storage = this.metric.storage;
+    return storage === 'long' ? Math.trunc(value) : storage === 'float' ? Math.fround(value) : value;
   }
 
   value(row: number): MetricValue {
@@ -123,6 +156,14 @@ class SketchColumn implements MetricColumn {
     addToSketch(sketch, raw);
     this.values[row] = sketch;
     return true;
+  }
+
+  appendNumber(): void {
+    assert(false, 'the fast JSON path does not feed hyperUnique metrics');
+  }
+
+  foldNumber(): void {
+    assert(false, 'the fast JSON path does not feed hyperUnique metrics');
   }
 
   /** The row's sketch (created from a kept raw value if needed); null when the row saw no value. */

@@ -137,17 +137,32 @@ export class SegmentBuilder {
   }
 
   /** Writes the rows as a segment; `info` supplies everything but rowCount, dimensions and metrics. */
-  async write(path: string, info: Pick<SegmentInfo, 'dataSource' | 'interval' | 'version' | 'partition' | 'rollup' | 'queryGranularity'>): Promise<{ info: SegmentInfo; sizeBytes: number }> {
+  async write(path: string, info: SegmentInfoBase): Promise<{ info: SegmentInfo; sizeBytes: number }> {
     const columns = new Map<string, ColumnData>();
     this.dimensions.forEach((dimension, index) => columns.set(dimension.name, this.dimensionBuilders[index]!.build()));
     this.metrics.forEach((metric, index) => columns.set(metric.name, this.metricBuilders[index]!.build()));
-    const fullInfo: SegmentInfo = {
-      ...info,
-      rowCount: this.times.length,
-      dimensions: this.dimensions.map((dimension) => dimension.name),
-      metrics: this.metrics.map((metric) => ({ name: metric.name, aggregator: metric.json })),
-    };
-    const { sizeBytes } = await writeSegment(path, fullInfo, Float64Array.from(this.times), columns);
-    return { info: fullInfo, sizeBytes };
+    return writeSegmentColumns(path, info, this.dimensions, this.metrics, Float64Array.from(this.times), columns);
   }
+}
+
+/** What a segment writer's caller supplies; the rest of SegmentInfo follows from the rows and schema. */
+export type SegmentInfoBase = Pick<SegmentInfo, 'dataSource' | 'interval' | 'version' | 'partition' | 'rollup' | 'queryGranularity'>;
+
+/** Writes sorted rows already in the column model (dimensions then metrics, by name) as one segment. */
+export async function writeSegmentColumns(
+  path: string,
+  info: SegmentInfoBase,
+  dimensions: readonly DimensionSchema[],
+  metrics: readonly IngestionMetric[],
+  times: Float64Array,
+  columns: ReadonlyMap<string, ColumnData>,
+): Promise<{ info: SegmentInfo; sizeBytes: number }> {
+  const fullInfo: SegmentInfo = {
+    ...info,
+    rowCount: times.length,
+    dimensions: dimensions.map((dimension) => dimension.name),
+    metrics: metrics.map((metric) => ({ name: metric.name, aggregator: metric.json })),
+  };
+  const { sizeBytes } = await writeSegment(path, fullInfo, times, columns);
+  return { info: fullInfo, sizeBytes };
 }

@@ -14,7 +14,7 @@ import { IncrementalIndex, type IndexSchema } from '../incremental-index.js';
 import type { InputRow } from '../input-row.js';
 import { MergingCursor } from '../merging-cursor.js';
 import type { RowCursor } from '../row-cursor.js';
-import { SegmentBuilder } from '../segment-builder.js';
+import { SegmentBuilder, writeSegmentColumns } from '../segment-builder.js';
 import { SpillCursor } from '../spill-cursor.js';
 import type { RealtimeSegments } from './realtime-segments.js';
 import type { SegmentAllocation } from './segment-allocator.js';
@@ -189,10 +189,11 @@ export class Sink {
     const index = piece.index!;
     const schemas = index.dimensionSchemas();
     for (const schema of schemas) this.discovered.add(schema.name);
-    const builder = new SegmentBuilder(schemas, this.options.schema.metrics);
-    await copyRows(index.sortedCursor(schemas.map((schema) => schema.name)), builder);
+    // Columns come straight from the index's interned ids: no per-row values on the way.
+    const sorted = index.sortedRows();
+    const columns = sorted.columns(schemas.map((schema) => schema.name), 0, sorted.rowCount);
     await mkdir(this.options.dir, { recursive: true });
-    await builder.write(piece.path, this.info([], 0));
+    await writeSegmentColumns(piece.path, this.info([], 0), schemas, this.options.schema.metrics, sorted.timesOf(0, sorted.rowCount), columns);
     const file = await openSegment(piece.path);
     if (this.withdrawn) {
       file.close();

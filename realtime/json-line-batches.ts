@@ -1,0 +1,66 @@
+// Splits a byte stream into lines without decoding it, for the fast JSON path: each batch is one
+// buffer and the [start, end) of every line in it (newline and one trailing CR removed; a UTF-8 BOM
+// removed from the first line), numbered as the general reader numbers them. A line split across
+// chunks is carried over by copying only its bytes.
+import type { Readable } from 'node:stream';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+export interface LineBatch {
+  readonly bytes: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+  /** Line number (1-based) of the batch's first line. */
+  readonly firstLine: number;
+}
+
+function hasBom(bytes: Buffer, start: number, end: number): boolean {
+  return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+}
+
+export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBatch> {
+  let carried: Buffer | null = null;
+  let line = 0;
+  let starts = new Int32Array(4096);
+  let ends = new Int32Array(4096);
+  const batchOf = (bytes: Buffer, limit: number, final: boolean): { batch: LineBatch; rest: number } => {
+    let count = 0;
+    let start = 0;
+    const firstLine = line + 1;
+    for (;;) {
+      let newline = bytes.indexOf(NEWLINE, start);
+      if (newline < 0 || newline >= limit) {
+        if (!final || start >= limit) break;
+        newline = limit;
+      }
+      if (count === starts.length) {
+        const grownStarts = new Int32Array(count * 2);
+        grownStarts.set(starts);
+        starts = grownStarts;
+        const grownEnds = new Int32Array(count * 2);
+        grownEnds.set(ends);
+        ends = grownEnds;
+      }
+      let end = newline;
+      if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+      line++;
+      starts[count] = line === 1 && hasBom(bytes, start, end) ? start + 3 : start;
+      ends[count] = end;
+      count++;
+      start = newline + 1;
+    }
+    return { batch: { bytes, starts, ends, count, firstLine }, rest: start };
+  };
+  for await (const chunk of stream) {
+    const bytes: Buffer = carried === null ? (chunk as Buffer) : Buffer.concat([carried, chunk as Buffer]);
+    const { batch, rest } = batchOf(bytes, bytes.length, false);
+    carried = rest < bytes.length ? bytes.subarray(rest) : null;
+    if (batch.count > 0) yield batch;
+  }
+  if (carried !== null && carried.length > 0) {
+    const { batch } = batchOf(carried, carried.length, true);
+    if (batch.count > 0) yield batch;
+  }
+}
