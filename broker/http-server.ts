@@ -63,7 +63,7 @@ async function sendQuery(dependencies: HttpServerDependencies, request: FastifyR
   if (request.body === undefined || request.body === null) {
     throw new SedimentError('invalid_input', 'The request body must be a JSON query object.');
   }
-  const { query, results } = dependencies.queryService.execute(request.body);
+  const { query, results } = await dependencies.queryService.executeAsync(request.body);
   const pretty = Object.prototype.hasOwnProperty.call(request.query ?? {}, 'pretty');
   void reply
     .header('X-Druid-Query-Id', query.context.queryId)

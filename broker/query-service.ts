@@ -5,6 +5,8 @@ import { SedimentError } from '../cluster/errors.js';
 import type { QueryableSegment } from '../query/queryable-segment.js';
 import { parseQuery } from '../query/parse-query.js';
 import type { Query } from '../query/query.js';
+import { sharedQueryPool, type QueryPool } from '../query/parallel/query-pool.js';
+import { runQueryParallel } from '../query/parallel/run-query-parallel.js';
 import { runQuery } from '../query/run-query.js';
 import type { SegmentSlice } from '../query/segment-slice.js';
 import type { ScatterGather } from './scatter-gather.js';
@@ -15,6 +17,11 @@ export interface QueryServiceOptions {
   readonly maxConcurrentQueries: number;
   /** In a cluster broker: runs queries on the historicals; executeAsync then uses it. */
   readonly scatterGather?: ScatterGather;
+  /**
+   * Worker threads executeAsync runs local segment files on; defaults to the process's shared pool
+   * (inline unless SEDIMENT_QUERY_WORKERS is set: see query/parallel/query-pool.ts).
+   */
+  readonly queryPool?: QueryPool;
 }
 
 /** Finds the loaded segment for a segment id; undefined when no server serves it (yet). */
@@ -27,22 +34,26 @@ export interface QueryOutcome {
 
 export class QueryService {
   private running = 0;
+  private readonly pool: QueryPool | null;
 
   constructor(
     private readonly timeline: Timeline,
     private readonly segmentSource: SegmentSource,
     private readonly options: QueryServiceOptions,
-  ) {}
+  ) {
+    // A cluster broker reads no segments itself.
+    this.pool = options.scatterGather === undefined ? (options.queryPool ?? sharedQueryPool()) : null;
+    // Started now so the first query does not wait for the workers to boot.
+    this.pool?.warm();
+  }
 
-  /** Runs a native JSON query. Throws SedimentError for bad input, unknown datasources, timeouts, overload. */
+  /**
+   * Runs a native JSON query on this thread, blocking it until done. Throws SedimentError for bad
+   * input, unknown datasources, timeouts, overload. Prefer executeAsync, which uses the worker pool.
+   */
   execute(json: unknown): QueryOutcome {
     const query = parseQuery(json);
-    if (this.running >= this.options.maxConcurrentQueries) {
-      throw new SedimentError(
-        'capacity_exceeded',
-        `Too many concurrent queries (limit ${this.options.maxConcurrentQueries}); retry later.`,
-      );
-    }
+    this.admit();
     this.running++;
     try {
       return { query, results: runQuery(query, this.slicesFor(query)) };
@@ -52,21 +63,26 @@ export class QueryService {
   }
 
   /**
-   * Runs a native JSON query, on the cluster's historicals when a scatterGather is configured,
-   * else in-process like execute(). Same errors as execute(), plus missing segments in a cluster.
+   * Runs a native JSON query, on the cluster's historicals when a scatterGather is configured, else
+   * in-process on the worker pool (segments without a file, e.g. realtime ones, on this thread).
+   * Same results and errors as execute(), plus missing segments in a cluster.
    */
   async executeAsync(json: unknown): Promise<QueryOutcome> {
-    const scatterGather = this.options.scatterGather;
-    if (scatterGather === undefined) return this.execute(json);
     const query = parseQuery(json);
-    if (this.running >= this.options.maxConcurrentQueries) {
-      throw new SedimentError('capacity_exceeded', `Too many concurrent queries (limit ${this.options.maxConcurrentQueries}); retry later.`);
-    }
+    this.admit();
     this.running++;
     try {
-      return { query, results: await scatterGather.run(query, json) };
+      const scatterGather = this.options.scatterGather;
+      if (scatterGather !== undefined) return { query, results: await scatterGather.run(query, json) };
+      return { query, results: await runQueryParallel(query, json, this.slicesFor(query), this.pool!) };
     } finally {
       this.running--;
+    }
+  }
+
+  private admit(): void {
+    if (this.running >= this.options.maxConcurrentQueries) {
+      throw new SedimentError('capacity_exceeded', `Too many concurrent queries (limit ${this.options.maxConcurrentQueries}); retry later.`);
     }
   }
 

@@ -1,0 +1,231 @@
+// A pool of worker threads that run segment tasks, so a query uses every core and the main thread's
+// event loop stays free (an HTTP server keeps answering /status/health during a long query).
+//
+// Workers open segment files themselves by path and keep them open with their decoded columns (see
+// worker-segment-cache.ts). Memory trade-off: a column a query touches is decoded once per worker
+// that reads it (up to workerCount copies of the hot columns), in exchange for no main-thread decode
+// and no per-query copying; the main thread decodes only __time, to split big segments by rows.
+//
+// Idle workers are unref'd, so the pool never keeps a process alive; a busy one is ref'd, so a
+// process awaiting a query does not exit under it.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SedimentError, assert } from '../../cluster/errors.js';
+import { errorFromRecord } from './worker-error.js';
+import type { QueryWorkerData, SegmentTaskAnswer, SegmentTaskMessage } from './worker-protocol.js';
+
+export interface QueryPoolOptions {
+  /** Worker threads; 0 or 1 means no workers (callers run everything inline). */
+  readonly workerCount: number;
+  /** Segment files each worker keeps open with their decoded columns (default 64). */
+  readonly openSegmentsPerWorkerMax?: number;
+  /** How long a worker may go on with a cancelled (e.g. timed-out) task before it is terminated and replaced (default 1000). */
+  readonly overrunGraceMs?: number;
+  /** The worker's entry module; tests substitute a failing one. */
+  readonly workerEntry?: URL;
+}
+
+/** The tasks of one query: cancelling it drops its queued tasks and stops waiting for its running ones. */
+export class TaskGroup {
+  private cancelledReason: Error | null = null;
+  /** @internal Called with the reason when the group is cancelled. */
+  onCancel: ((reason: Error) => void) | null = null;
+
+  /** The reason the group was cancelled, or null. */
+  get cancelled(): Error | null {
+    return this.cancelledReason;
+  }
+
+  /** Idempotent; running tasks get `overrunGraceMs` to finish before their worker is replaced. */
+  cancel(reason: Error): void {
+    if (this.cancelledReason !== null) return;
+    this.cancelledReason = reason;
+    this.onCancel?.(reason);
+  }
+}
+
+interface PendingTask {
+  readonly message: SegmentTaskMessage;
+  readonly group: TaskGroup;
+  readonly resolve: (answer: SegmentTaskAnswer) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface WorkerSlot {
+  readonly worker: Worker;
+  task: PendingTask | null;
+  overrunTimer: NodeJS.Timeout | null;
+  /** Set once the worker errored or exited; the slot takes no more tasks. */
+  dead: boolean;
+}
+
+const defaultEntry = new URL(import.meta.url.endsWith('.ts') ? './query-worker.ts' : './query-worker.js', import.meta.url);
+
+export class QueryPool {
+  readonly workerCount: number;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly queue: PendingTask[] = [];
+  private nextTaskId = 1;
+  private closed = false;
+
+  constructor(private readonly options: QueryPoolOptions) {
+    assert(Number.isSafeInteger(options.workerCount) && options.workerCount >= 0, 'query pool workerCount is a non-negative integer');
+    this.workerCount = options.workerCount <= 1 ? 0 : options.workerCount;
+  }
+
+  /** True when tasks run on workers; false means callers should run inline. */
+  get parallel(): boolean {
+    return this.workerCount > 0 && !this.closed;
+  }
+
+  /** Starts the workers now instead of on the first task (saves the first query their start-up). */
+  warm(): void {
+    while (this.parallel && this.slots.length < this.workerCount) this.slots.push(this.spawn());
+  }
+
+  /** A new group for one query's tasks. */
+  group(): TaskGroup {
+    const group = new TaskGroup();
+    group.onCancel = () => this.cancelGroup(group);
+    return group;
+  }
+
+  /**
+   * Runs a task on the next free worker. Resolves with the worker's answer (a task's own error
+   * comes back as an 'error' answer); rejects when the worker crashes or the group is cancelled.
+   */
+  run(group: TaskGroup, task: Omit<SegmentTaskMessage, 'taskId'>): Promise<SegmentTaskAnswer> {
+    if (!this.parallel) return Promise.reject(new SedimentError('internal', 'assertion failed: a task was sent to a query pool without workers'));
+    if (group.cancelled !== null) return Promise.reject(group.cancelled);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message: { ...task, taskId: this.nextTaskId++ }, group, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Terminates every worker; queued and running tasks reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const closing = new SedimentError('internal', 'the query pool was closed');
+    for (const task of this.queue.splice(0)) task.reject(closing);
+    await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot, closing)));
+  }
+
+  /** Errors a worker's answer as the error the inline path would have thrown. */
+  static errorOf(answer: Extract<SegmentTaskAnswer, { outcome: 'error' }>): Error {
+    return errorFromRecord(answer.error);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((candidate) => !candidate.dead && candidate.task === null);
+      if (slot === undefined && this.slots.length < this.workerCount) {
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
+      if (slot === undefined) return;
+      const task = this.queue.shift()!;
+      if (task.group.cancelled !== null) {
+        task.reject(task.group.cancelled);
+        continue;
+      }
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage(task.message);
+    }
+  }
+
+  private spawn(): WorkerSlot {
+    const workerData: QueryWorkerData = { openSegmentsMax: this.options.openSegmentsPerWorkerMax ?? 64 };
+    const worker = startWorker(this.options.workerEntry ?? defaultEntry, workerData);
+    worker.unref();
+    const slot: WorkerSlot = { worker, task: null, overrunTimer: null, dead: false };
+    worker.on('message', (answer: SegmentTaskAnswer) => this.onAnswer(slot, answer));
+    worker.on('error', (error) => this.onDeath(slot, new SedimentError('internal', `a query worker failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => this.onDeath(slot, new SedimentError('internal', `a query worker exited (code ${code}) while running a segment task`)));
+    return slot;
+  }
+
+  private onAnswer(slot: WorkerSlot, answer: SegmentTaskAnswer): void {
+    const task = slot.task;
+    if (task === null || task.message.taskId !== answer.taskId) return;
+    this.finish(slot);
+    if (task.group.cancelled !== null) task.reject(task.group.cancelled);
+    else task.resolve(answer);
+    this.dispatch();
+  }
+
+  /** A crashed, exited or terminated worker: fail its task, drop the slot, let dispatch start a new one. */
+  private onDeath(slot: WorkerSlot, error: Error): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    const task = slot.task;
+    this.finish(slot);
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    void slot.worker.terminate();
+    task?.reject(task.group.cancelled ?? error);
+    if (!this.closed) this.dispatch();
+  }
+
+  private finish(slot: WorkerSlot): void {
+    if (slot.overrunTimer !== null) clearTimeout(slot.overrunTimer);
+    slot.overrunTimer = null;
+    slot.task = null;
+    slot.worker.unref();
+  }
+
+  private cancelGroup(group: TaskGroup): void {
+    const reason = group.cancelled!;
+    for (let index = this.queue.length - 1; index >= 0; index--) {
+      if (this.queue[index]!.group === group) this.queue.splice(index, 1)[0]!.reject(reason);
+    }
+    const graceMs = this.options.overrunGraceMs ?? 1_000;
+    for (const slot of this.slots) {
+      if (slot.task?.group !== group || slot.overrunTimer !== null) continue;
+      // Engines check the deadline themselves; a worker still busy after the grace is stuck, so replace it.
+      slot.overrunTimer = setTimeout(() => void this.retire(slot, reason), graceMs);
+      slot.overrunTimer.unref();
+    }
+  }
+
+  private async retire(slot: WorkerSlot, reason: Error): Promise<void> {
+    this.onDeath(slot, reason);
+    await slot.worker.terminate();
+  }
+}
+
+/**
+ * A worker on the entry module. A TypeScript entry (tests and `tsx` runs from source) needs tsx's
+ * loader, which a worker does not pick up from the parent's --import on Node 20, so it registers it first.
+ */
+function startWorker(entry: URL, workerData: QueryWorkerData): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData, name: 'sediment-query' });
+  const loader = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData, name: 'sediment-query' });
+}
+
+/**
+ * Worker count from SEDIMENT_QUERY_WORKERS ("auto" = one per core); default 0, i.e. inline.
+ * Off by default because it measured slower on the 2-core benchmark machine (geometric mean ×1.33
+ * events, ×1.23 devops at --scale 0.3, peak memory up to 2×): each worker decodes its own copy of
+ * the columns and single-task queries pay for the result transfer. Sharing the decoded columns'
+ * SharedArrayBuffers with the workers is the next step before turning it on.
+ */
+export function defaultWorkerCount(): number {
+  const configured = process.env['SEDIMENT_QUERY_WORKERS'];
+  if (configured === undefined || configured.trim() === '') return 0;
+  if (configured.trim() === 'auto') return availableParallelism();
+  const count = Number(configured);
+  if (Number.isSafeInteger(count) && count >= 0) return count;
+  throw new SedimentError('invalid_input', `SEDIMENT_QUERY_WORKERS must be a non-negative integer or "auto", got "${configured}"`);
+}
+
+let shared: QueryPool | null = null;
+
+/** The process's pool, created on first use with defaultWorkerCount() workers. */
+export function sharedQueryPool(): QueryPool {
+  shared ??= new QueryPool({ workerCount: defaultWorkerCount() });
+  return shared;
+}
