@@ -33,6 +33,12 @@ export interface GroupedAccumulator {
    * dimensions) and groups may be any non-negative integers; the accumulator grows as needed.
    */
   aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void;
+  /**
+   * Optional fast path, same effect as `aggregate` over rows startRow..startRow+length-1: folds row
+   * startRow+i into groups[i]. Every groups[i] is below groupCount, so the accumulator can size its
+   * state once and skip per-row bounds checks and the row-array indirection.
+   */
+  aggregateRange?(startRow: number, groups: Uint32Array, length: number, groupCount: number): void;
   /** The partial value of a group; empty() for a group that saw no rows. */
   result(group: number): unknown;
 }

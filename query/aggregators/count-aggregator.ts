@@ -50,6 +50,12 @@ class CountAccumulator implements GroupedAccumulator {
     }
   }
 
+  aggregateRange(_startRow: number, groups: Uint32Array, length: number, groupCount: number): void {
+    if (groupCount > this.counts.length) this.counts = growFloat64(this.counts, grownCapacity(this.counts.length, groupCount), 0);
+    const counts = this.counts;
+    for (let index = 0; index < length; index++) counts[groups[index]!]!++;
+  }
+
   result(group: number): number {
     return group < this.counts.length ? this.counts[group]! : 0;
   }

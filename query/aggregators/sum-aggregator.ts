@@ -58,6 +58,16 @@ class SumAccumulator implements GroupedAccumulator {
     else if (input.kind === 'rows') this.sumRows(input, rows, groups, length);
   }
 
+  aggregateRange(startRow: number, groups: Uint32Array, length: number, groupCount: number): void {
+    const input = this.input;
+    if (input.kind === 'missing') return;
+    if (groupCount > this.state.values.length) this.state.grow(groupCount);
+    const { values: sums, seen } = this.state;
+    if (input.kind === 'dictionary') sumDictionaryRange(input, startRow, groups, length, sums, seen);
+    else if (input.nulls === null) sumDenseRange(input.values, startRow, groups, length, sums, seen);
+    else sumNullableRange(input.values, input.nulls, startRow, groups, length, sums, seen);
+  }
+
   private sumRows(input: RowNumericInput, rows: Uint32Array, groups: Uint32Array, length: number): void {
     const state = this.state;
     let { values: sums, seen } = state;
@@ -94,5 +104,42 @@ class SumAccumulator implements GroupedAccumulator {
 
   result(group: number): number | null {
     return this.state.result(group);
+  }
+}
+
+function sumDenseRange(values: Float64Array | Float32Array, startRow: number, groups: Uint32Array, length: number, sums: Float64Array, seen: Uint8Array): void {
+  for (let index = 0; index < length; index++) {
+    const group = groups[index]!;
+    sums[group] += values[startRow + index]!;
+    seen[group] = 1;
+  }
+}
+
+function sumNullableRange(
+  values: Float64Array | Float32Array,
+  nulls: Uint8Array,
+  startRow: number,
+  groups: Uint32Array,
+  length: number,
+  sums: Float64Array,
+  seen: Uint8Array,
+): void {
+  for (let index = 0; index < length; index++) {
+    const row = startRow + index;
+    if (nulls[row] === 1) continue;
+    const group = groups[index]!;
+    sums[group] += values[row]!;
+    seen[group] = 1;
+  }
+}
+
+function sumDictionaryRange(input: DictionaryNumericInput, startRow: number, groups: Uint32Array, length: number, sums: Float64Array, seen: Uint8Array): void {
+  const { ids, dictionaryValues, dictionaryNulls } = input;
+  for (let index = 0; index < length; index++) {
+    const id = ids[startRow + index]!;
+    if (dictionaryNulls[id] === 1) continue;
+    const group = groups[index]!;
+    sums[group] += dictionaryValues[id]!;
+    seen[group] = 1;
   }
 }

@@ -1,68 +1,151 @@
-// Fast path of grouped aggregation for granularity `all` over single-value dimensions whose combined
-// key space is small (the common topN and groupBy): the mixed-radix number of a row's dimension ids
-// is its group id, so there is no group table, no bucket tracking and no per-group allocation while
-// rows are folded.
+// Fast path of grouped aggregation over single-value dimensions whose combined (time bucket ×
+// dimension ids) key space is small (the common topN and groupBy): the mixed-radix number of a row's
+// bucket and dimension ids is its group id, so there is no group table and no per-group allocation
+// while rows are folded. Buckets are consecutive granularity buckets precomputed from the first and
+// last selected row, so bucket ids come from walking boundaries, not from a call per row.
+import type { GroupedAccumulator } from '../aggregators/aggregator-factory.js';
 import type { EncodedDimension } from '../dimensions/dimension-encoder.js';
+import type { Granularity } from '../granularity.js';
 import type { SegmentSlice } from '../segment-slice.js';
+import { BucketWalker } from './bucket-walker.js';
 import { checkDeadline, ROWS_PER_DEADLINE_CHECK } from './deadline.js';
 import { tooManyGroups, type GroupingSpec, type SegmentGroups } from './grouped-aggregation.js';
 import { partialsOfGroup } from './metric-values.js';
+import { selectionLength, type RowSelection } from './row-selection.js';
 
 /** Largest key space aggregated densely: accumulators hold one slot per possible key. */
 const DENSE_KEY_SPACE_MAX = 1 << 20;
 
-/** True when aggregateDense applies: granularity `all`, no multi-value dimension, a small key space. */
-export function denseApplies(spec: GroupingSpec, dimensions: readonly EncodedDimension[], rowCount: number): boolean {
-  if (!spec.granularity.isAll || dimensions.length === 0) return false;
-  if (dimensions.some((dimension) => dimension.offsets !== null)) return false;
-  const keySpace = dimensions.reduce((product, dimension) => product * Math.max(1, dimension.values.length), 1);
-  return keySpace <= Math.min(DENSE_KEY_SPACE_MAX, Math.max(1 << 16, rowCount * 4));
+export interface DensePlan {
+  /** Start of each bucket index (`all`: the one start -Infinity). */
+  readonly bucketStarts: readonly number[];
+  /** Id count of each dimension (at least 1). */
+  readonly radices: readonly number[];
+  /** bucketStarts.length × product of radices. */
+  readonly keySpace: number;
+}
+
+/** The dense plan, or null when it does not apply: a multi-value dimension or too large a key space. */
+export function densePlan(spec: GroupingSpec, slice: SegmentSlice, dimensions: readonly EncodedDimension[], selection: RowSelection): DensePlan | null {
+  const rowCount = selectionLength(selection);
+  if (rowCount === 0 || dimensions.some((dimension) => dimension.offsets !== null)) return null;
+  const radices = dimensions.map((dimension) => Math.max(1, dimension.values.length));
+  const innerSpace = radices.reduce((product, radix) => product * radix, 1);
+  const limit = Math.min(DENSE_KEY_SPACE_MAX, Math.max(1 << 16, rowCount * 4));
+  if (innerSpace > limit) return null;
+  const time = slice.segment.time();
+  const firstMs = time[selection.kind === 'range' ? selection.startRow : selection.rows[0]!]!;
+  const lastMs = time[selection.kind === 'range' ? selection.endRow - 1 : selection.rows[rowCount - 1]!]!;
+  const bucketStarts = bucketStartsBetween(spec.granularity, firstMs, lastMs, Math.floor(limit / innerSpace));
+  if (bucketStarts === null) return null;
+  return { bucketStarts, radices, keySpace: bucketStarts.length * innerSpace };
+}
+
+/** Consecutive bucket starts covering [firstMs, lastMs], or null past maxBuckets. */
+function bucketStartsBetween(granularity: Granularity, firstMs: number, lastMs: number, maxBuckets: number): number[] | null {
+  if (granularity.isAll) return [Number.NEGATIVE_INFINITY];
+  if (granularity.isNone) return null;
+  const starts: number[] = [];
+  for (let startMs = granularity.bucketStart(firstMs); startMs <= lastMs; startMs = granularity.next(startMs)) {
+    if (starts.length >= maxBuckets) return null;
+    starts.push(startMs);
+  }
+  return starts;
 }
 
 export function aggregateDense(
   spec: GroupingSpec,
   slice: SegmentSlice,
   dimensions: readonly EncodedDimension[],
-  rows: Uint32Array,
+  selection: RowSelection,
+  plan: DensePlan,
   deadlineMs: number,
 ): SegmentGroups {
   const accumulators = spec.aggregations.map((aggregator) => aggregator.accumulator(slice.segment));
-  const radices = dimensions.map((dimension) => Math.max(1, dimension.values.length));
-  const keySpace = radices.reduce((product, radix) => product * radix, 1);
-  const keys = new Uint32Array(Math.min(rows.length, ROWS_PER_DEADLINE_CHECK));
-  const seen = new Uint8Array(keySpace);
-  for (let offset = 0; offset < rows.length; offset += ROWS_PER_DEADLINE_CHECK) {
-    const batch = rows.subarray(offset, offset + ROWS_PER_DEADLINE_CHECK);
-    const length = batch.length;
-    encodeKeys(dimensions, radices, batch, keys);
-    for (let entry = 0; entry < length; entry++) seen[keys[entry]!] = 1;
-    for (const accumulator of accumulators) accumulator.aggregate(batch, keys, length);
+  const rowCount = selectionLength(selection);
+  const walker = new BucketWalker(slice.segment.time(), plan.bucketStarts);
+  const keys = new Uint32Array(Math.min(rowCount, ROWS_PER_DEADLINE_CHECK));
+  const scratchRows = new Uint32Array(selection.kind === 'range' && accumulators.some((accumulator) => accumulator.aggregateRange === undefined) ? keys.length : 0);
+  const seen = new Uint8Array(plan.keySpace);
+  for (let offset = 0; offset < rowCount; offset += ROWS_PER_DEADLINE_CHECK) {
+    const length = Math.min(ROWS_PER_DEADLINE_CHECK, rowCount - offset);
+    if (selection.kind === 'range') {
+      const startRow = selection.startRow + offset;
+      if (plan.bucketStarts.length === 1) keys.fill(0, 0, length);
+      else walker.assignRange(startRow, length, keys);
+      encodeRangeKeys(dimensions, plan.radices, startRow, length, keys);
+      markSeen(seen, keys, length);
+      aggregateRange(accumulators, startRow, keys, length, plan.keySpace, scratchRows);
+    } else {
+      const batch = selection.rows.subarray(offset, offset + length);
+      if (plan.bucketStarts.length === 1) keys.fill(0, 0, length);
+      else walker.assignRows(batch, keys);
+      encodeRowKeys(dimensions, plan.radices, batch, keys);
+      markSeen(seen, keys, length);
+      for (const accumulator of accumulators) accumulator.aggregate(batch, keys, length);
+    }
     checkDeadline(deadlineMs);
   }
+  return denseGroups(spec, dimensions, plan, seen, accumulators);
+}
+
+function aggregateRange(accumulators: readonly GroupedAccumulator[], startRow: number, keys: Uint32Array, length: number, keySpace: number, scratchRows: Uint32Array): void {
+  let rowsFilled = false;
+  for (const accumulator of accumulators) {
+    if (accumulator.aggregateRange !== undefined) {
+      accumulator.aggregateRange(startRow, keys, length, keySpace);
+      continue;
+    }
+    if (!rowsFilled) for (let index = 0; index < length; index++) scratchRows[index] = startRow + index;
+    rowsFilled = true;
+    accumulator.aggregate(scratchRows, keys, length);
+  }
+}
+
+function markSeen(seen: Uint8Array, keys: Uint32Array, length: number): void {
+  for (let index = 0; index < length; index++) seen[keys[index]!] = 1;
+}
+
+function denseGroups(
+  spec: GroupingSpec,
+  dimensions: readonly EncodedDimension[],
+  plan: DensePlan,
+  seen: Uint8Array,
+  accumulators: readonly GroupedAccumulator[],
+): SegmentGroups {
   const seenKeys: number[] = [];
-  for (let key = 0; key < keySpace; key++) if (seen[key] === 1) seenKeys.push(key);
+  for (let key = 0; key < plan.keySpace; key++) if (seen[key] === 1) seenKeys.push(key);
   if (seenKeys.length > spec.maxGroups) throw tooManyGroups(spec.maxGroups);
+  const { radices } = plan;
   const strides = stridesOf(radices);
+  const innerSpace = plan.keySpace / plan.bucketStarts.length;
   return {
     groupCount: seenKeys.length,
-    bucketStarts: [Number.NEGATIVE_INFINITY],
-    groupBuckets: new Array<number>(seenKeys.length).fill(0),
+    bucketStarts: plan.bucketStarts,
+    groupBuckets: seenKeys.map((key) => Math.floor(key / innerSpace)),
     partials: (group) => partialsOfGroup(accumulators, seenKeys[group]!),
     value: (group, dimension) => dimensions[dimension]!.values[Math.floor(seenKeys[group]! / strides[dimension]!) % radices[dimension]!] ?? null,
   };
 }
 
-/** keys[i] = the mixed-radix number of rows[i]'s ids, first dimension most significant. */
-function encodeKeys(dimensions: readonly EncodedDimension[], radices: readonly number[], rows: Uint32Array, keys: Uint32Array): void {
-  const length = rows.length;
-  const first = dimensions[0]!.ids;
-  if (first === null) keys.fill(0, 0, length);
-  else for (let entry = 0; entry < length; entry++) keys[entry] = first[rows[entry]!]!;
-  for (let dimension = 1; dimension < dimensions.length; dimension++) {
+/** keys[i] (the bucket of row startRow+i on entry) becomes the mixed-radix number of bucket and ids. */
+function encodeRangeKeys(dimensions: readonly EncodedDimension[], radices: readonly number[], startRow: number, length: number, keys: Uint32Array): void {
+  for (let dimension = 0; dimension < dimensions.length; dimension++) {
     const ids = dimensions[dimension]!.ids;
     const radix = radices[dimension]!;
-    if (ids === null) for (let entry = 0; entry < length; entry++) keys[entry] = keys[entry]! * radix;
-    else for (let entry = 0; entry < length; entry++) keys[entry] = keys[entry]! * radix + ids[rows[entry]!]!;
+    if (ids === null) for (let index = 0; index < length; index++) keys[index] = keys[index]! * radix;
+    else for (let index = 0; index < length; index++) keys[index] = keys[index]! * radix + ids[startRow + index]!;
+  }
+}
+
+/** keys[i] (the bucket of rows[i] on entry) becomes the mixed-radix number of bucket and ids. */
+function encodeRowKeys(dimensions: readonly EncodedDimension[], radices: readonly number[], rows: Uint32Array, keys: Uint32Array): void {
+  const length = rows.length;
+  for (let dimension = 0; dimension < dimensions.length; dimension++) {
+    const ids = dimensions[dimension]!.ids;
+    const radix = radices[dimension]!;
+    if (ids === null) for (let index = 0; index < length; index++) keys[index] = keys[index]! * radix;
+    else for (let index = 0; index < length; index++) keys[index] = keys[index]! * radix + ids[rows[index]!]!;
   }
 }
 

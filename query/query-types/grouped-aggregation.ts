@@ -13,9 +13,9 @@ import type { Granularity } from '../granularity.js';
 import type { SegmentSlice } from '../segment-slice.js';
 import { BucketAssigner } from './bucket-assigner.js';
 import { checkDeadline, ROWS_PER_DEADLINE_CHECK } from './deadline.js';
-import { aggregateDense, denseApplies } from './dense-grouped-aggregation.js';
+import { aggregateDense, densePlan } from './dense-grouped-aggregation.js';
 import { partialsOfGroup } from './metric-values.js';
-import { selectRows } from './selected-rows.js';
+import { selectionRows, selectRowSelection } from './row-selection.js';
 
 export interface GroupingSpec {
   readonly filter: Filter | null;
@@ -41,9 +41,11 @@ export interface SegmentGroups {
 export function aggregateGroups(spec: GroupingSpec, slice: SegmentSlice, deadlineMs: number): SegmentGroups {
   const { segment } = slice;
   const time = segment.time();
-  const rows = selectRows(slice, spec.filter);
+  const selection = selectRowSelection(slice, spec.filter);
   const encoded = spec.dimensions.map((dimension) => encodeDimension(segment, dimension));
-  if (denseApplies(spec, encoded, rows.length)) return aggregateDense(spec, slice, encoded, rows, deadlineMs);
+  const plan = densePlan(spec, slice, encoded, selection);
+  if (plan !== null) return aggregateDense(spec, slice, encoded, selection, plan, deadlineMs);
+  const rows = selectionRows(selection);
   const gatherer = new DimensionIdGatherer(encoded);
   const keyEncoder = new GroupKeyEncoder(encoded.map((dimension) => dimension.values.length));
   const table = groupTableFor(keyEncoder.keySpace, rows.length);
