@@ -1,6 +1,8 @@
-// Runs a sub-query over the segments this historical serves, returning partials: runSubQuery on the
-// calling thread, runSubQueryParallel on the query worker pool (the HTTP route should use the latter,
-// so a long sub-query neither blocks the event loop nor leaves cores idle).
+// Runs a sub-query over the segments a server serves, returning partials: runSubQuery on the calling
+// thread, runSubQueryParallel on the query worker pool. runSubQuery resolves every requested segment
+// before running any and finishes in one event-loop turn, so it sees one consistent snapshot of what
+// is served: realtime servers rely on that (their pieces are withdrawn at handoff, all at once, and
+// the broker replaces missing pieces by the handed-off segment without double counting).
 import { parseQuery } from '../query/parse-query.js';
 import { deadlineOf } from '../query/query-context.js';
 import type { Query } from '../query/query.js';
@@ -9,8 +11,14 @@ import { runSlicesParallel } from '../query/parallel/run-query-parallel.js';
 import { mergePartials, runSegment, type PartialResult } from '../query/run-query.js';
 import { checkDeadline } from '../query/query-types/deadline.js';
 import type { SegmentSlice } from '../query/segment-slice.js';
-import type { SegmentManager } from './segment-manager.js';
+import type { QueryableSegment } from '../query/queryable-segment.js';
 import type { SubQueryRequest, SubQueryResponse } from './sub-query.js';
+
+/** The segments a server can read, by id (SegmentManager, RealtimeSegments). */
+export interface SegmentLookup {
+  /** The segment as of now, or undefined when this server does not serve it. */
+  get(segmentId: string): QueryableSegment | undefined;
+}
 
 interface ServedSlices {
   readonly slices: SegmentSlice[];
@@ -18,7 +26,7 @@ interface ServedSlices {
   readonly missing: string[];
 }
 
-function servedSlices(manager: SegmentManager, request: SubQueryRequest): ServedSlices {
+function servedSlices(manager: SegmentLookup, request: SubQueryRequest): ServedSlices {
   const served: ServedSlices = { slices: [], segmentIds: [], missing: [] };
   for (const requested of request.segments) {
     const segment = manager.get(requested.id);
@@ -43,7 +51,7 @@ function responseOf(query: Query, request: SubQueryRequest, served: ServedSlices
 }
 
 /** The sub-query on the calling thread, blocking it until done. */
-export function runSubQuery(manager: SegmentManager, request: SubQueryRequest): SubQueryResponse<PartialResult> {
+export function runSubQuery(manager: SegmentLookup, request: SubQueryRequest): SubQueryResponse<PartialResult> {
   const query = parseQuery(request.query);
   const deadlineMs = deadlineOf(query.context);
   const served = servedSlices(manager, request);
@@ -56,7 +64,7 @@ export function runSubQuery(manager: SegmentManager, request: SubQueryRequest): 
 
 /** The sub-query on the worker pool (the process's shared pool unless one is given); same answer and errors as runSubQuery. */
 export async function runSubQueryParallel(
-  manager: SegmentManager,
+  manager: SegmentLookup,
   request: SubQueryRequest,
   pool: QueryPool = sharedQueryPool(),
 ): Promise<SubQueryResponse<PartialResult>> {

@@ -9,7 +9,7 @@ import type { SegmentRecord } from '../../cluster/metadata-store.js';
 import { BrokerServerView } from '../../broker/broker-server-view.js';
 import { ScatterGather } from '../../broker/scatter-gather.js';
 import { SegmentResultCache } from '../../broker/segment-result-cache.js';
-import { runSubQueryInline } from '../../historical/inline-sub-query-runner.js';
+import { runSubQuery } from '../../historical/sub-query-runner.js';
 import { parseQuery } from '../../query/parse-query.js';
 import type { QueryableSegment } from '../../query/queryable-segment.js';
 import { segmentFromRows } from '../../segment-format/in-memory-segment.js';
@@ -59,7 +59,7 @@ async function harness(cacheSizeBytes = 0): Promise<Harness> {
         const hook = state.beforeAnswer;
         state.beforeAnswer = null;
         await hook?.(target.id);
-        return runSubQueryInline({ get: (id) => served.get(target.id)!.get(id) }, request);
+        return runSubQuery({ get: (id) => served.get(target.id)!.get(id) }, request);
       },
     }),
     async totals(startMs, endMs, context = {}) {
