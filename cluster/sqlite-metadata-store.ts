@@ -6,8 +6,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as DatabaseConnection, Statement } from 'better-sqlite3';
 import { SedimentError, invalidInput } from './errors.js';
-import type { MetadataStore, SegmentRecord, TaskRecord, TaskState } from './metadata-store.js';
-import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord, SupervisorState } from './ingestion-metadata-store.js';
+import type { MetadataStore, SegmentRecord, TaskRecord } from './metadata-store.js';
+import type { AuditEntry, IngestionMetadataStore, StreamOffsets, SupervisorRecord } from './ingestion-metadata-store.js';
 import { checkStartOffsets, mergeOffsets } from './stream-offsets.js';
 import { checkPublishPrecondition, type PublishPrecondition } from './publish-precondition.js';
 import {
@@ -20,37 +20,20 @@ import {
   validateTaskRecord,
 } from './metadata-record-validation.js';
 import { migrations, schemaMigrationsTable } from './metadata-schema.js';
-import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
+import {
+  auditEntryFromRow,
+  segmentColumns,
+  segmentFromRow,
+  segmentOrder,
+  supervisorFromRow,
+  taskFromRow,
+  type AuditRow,
+  type SegmentRow,
+  type SupervisorRow,
+  type TaskRow,
+} from './metadata-rows.js';
+import type { TimeInterval } from '../segment-format/segment-metadata.js';
 
-interface SegmentRow {
-  id: string;
-  data_source: string;
-  start_ms: number;
-  end_ms: number;
-  version: string;
-  partition_number: number;
-  used: number;
-  deep_storage_key: string;
-  size_bytes: number;
-  payload: string;
-  created_ms: number;
-}
-
-interface TaskRow {
-  id: string;
-  type: string;
-  data_source: string;
-  state: string;
-  created_ms: number;
-  duration_ms: number | null;
-  error_message: string | null;
-  spec: string;
-  report: string | null;
-}
-
-const segmentColumns =
-  'id, data_source, start_ms, end_ms, version, partition_number, used, deep_storage_key, size_bytes, payload, created_ms';
-const segmentOrder = 'ORDER BY data_source, start_ms, end_ms, version, partition_number';
 /** SQLite waits this long for another process's write lock before failing with SQLITE_BUSY. */
 const busyTimeoutMs = 10_000;
 
@@ -274,14 +257,7 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   }
 
   async auditLog(key: string): Promise<AuditEntry[]> {
-    return (this.statements.auditByKey.all(key) as AuditRow[]).map((row) => ({
-      key: row.audit_key,
-      type: row.audit_type,
-      author: row.author,
-      comment: row.comment,
-      payload: JSON.parse(row.payload) as unknown,
-      createdMs: row.created_ms,
-    }));
+    return (this.statements.auditByKey.all(key) as AuditRow[]).map(auditEntryFromRow);
   }
 
   async deleteUnusedSegments(segmentIds: readonly string[]): Promise<number> {
@@ -304,37 +280,6 @@ export class SqliteMetadataStore implements MetadataStore, IngestionMetadataStor
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-interface SupervisorRow {
-  id: string;
-  data_source: string;
-  type: string;
-  spec: string;
-  state: string;
-  created_ms: number;
-  updated_ms: number;
-}
-
-interface AuditRow {
-  audit_key: string;
-  audit_type: string;
-  author: string;
-  comment: string;
-  payload: string;
-  created_ms: number;
-}
-
-function supervisorFromRow(row: SupervisorRow): SupervisorRecord {
-  return {
-    id: row.id,
-    dataSource: row.data_source,
-    type: row.type,
-    spec: JSON.parse(row.spec) as unknown,
-    state: row.state as SupervisorState,
-    createdMs: row.created_ms,
-    updatedMs: row.updated_ms,
-  };
 }
 
 function prepareStatements(db: DatabaseConnection) {
@@ -416,34 +361,5 @@ function applyMigrations(db: DatabaseConnection): void {
       record.run(migration.version, migration.description, Date.now());
     }
   }).immediate();
-}
-
-function segmentFromRow(row: SegmentRow): SegmentRecord {
-  return {
-    id: row.id,
-    dataSource: row.data_source,
-    interval: { startMs: row.start_ms, endMs: row.end_ms },
-    version: row.version,
-    partition: row.partition_number,
-    used: row.used === 1,
-    deepStorageKey: row.deep_storage_key,
-    sizeBytes: row.size_bytes,
-    info: JSON.parse(row.payload) as SegmentInfo,
-    createdMs: row.created_ms,
-  };
-}
-
-function taskFromRow(row: TaskRow): TaskRecord {
-  return {
-    id: row.id,
-    type: row.type,
-    dataSource: row.data_source,
-    state: row.state as TaskState,
-    createdMs: row.created_ms,
-    durationMs: row.duration_ms,
-    errorMessage: row.error_message,
-    spec: JSON.parse(row.spec) as unknown,
-    report: row.report === null ? null : (JSON.parse(row.report) as unknown),
-  };
 }
 
