@@ -1,47 +1,12 @@
 // Reads a spilled segment back as a sorted row stream for the final merge. Columns are decoded whole
 // by the segment reader; this cursor only indexes into them.
-import type { Column } from '../segment-format/columns.js';
 import { openSegment, type SegmentFile } from '../segment-format/segment-reader.js';
 import type { DimensionValue } from './dimension-values.js';
 import type { MetricValue } from './metric-values.js';
 import type { RowCursor } from './row-cursor.js';
+import { columnValueReader } from './column-value-reader.js';
 
 type ValueReader = (row: number) => DimensionValue | MetricValue;
-
-function nullFlags(column: Column & { kind: 'long' | 'float' | 'double' }, rowCount: number): Uint8Array {
-  const flags = new Uint8Array(rowCount);
-  if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) flags[row] = 1;
-  return flags;
-}
-
-function readerOf(column: Column | undefined, rowCount: number): ValueReader {
-  if (column === undefined) return () => null;
-  switch (column.kind) {
-    case 'string': {
-      const { dictionary, ids } = column;
-      if (!column.multiValue) return (row) => dictionary[ids[row]!]!;
-      const offsets = column.offsets;
-      return (row) => {
-        const start = offsets[row]!;
-        const end = offsets[row + 1]!;
-        if (end - start === 1) return dictionary[ids[start]!]!;
-        const values: (string | null)[] = [];
-        for (let index = start; index < end; index++) values.push(dictionary[ids[index]!]!);
-        return values;
-      };
-    }
-    case 'hyperUnique': {
-      // Serialized bytes pass through untouched unless a merge needs the sketch.
-      const values = column.values;
-      return (row) => values[row]!;
-    }
-    default: {
-      const values = column.values;
-      const nulls = nullFlags(column, rowCount);
-      return (row) => (nulls[row] === 1 ? null : values[row]!);
-    }
-  }
-}
 
 export class SpillCursor implements RowCursor {
   private row = -1;
@@ -55,8 +20,8 @@ export class SpillCursor implements RowCursor {
     metricNames: readonly string[],
   ) {
     this.times = segment.time();
-    this.dimensionReaders = dimensionNames.map((name) => readerOf(segment.column(name), segment.rowCount));
-    this.metricReaders = metricNames.map((name) => readerOf(segment.column(name), segment.rowCount));
+    this.dimensionReaders = dimensionNames.map((name) => columnValueReader(segment.column(name)));
+    this.metricReaders = metricNames.map((name) => columnValueReader(segment.column(name)));
   }
 
   /** Opens a spill file; dimensions and metrics are addressed by the given (final) names. */

@@ -9,6 +9,7 @@ import { SedimentError } from '../cluster/errors.js';
 import type { DeepStorage } from '../cluster/deep-storage.js';
 import type { MetadataStore, SegmentRecord, TaskRecord } from '../cluster/metadata-store.js';
 import { deepStorageKeyOf } from '../cluster/segment-keys.js';
+import { publishedSegmentRecord } from '../cluster/published-segment-record.js';
 import type { SegmentInfo, TimeInterval } from '../segment-format/segment-metadata.js';
 import { segmentIdOf } from '../segment-format/segment-metadata.js';
 import { runBatchIngestion, type BatchIngestionResult } from './batch-ingestion.js';
@@ -190,7 +191,7 @@ export class TaskRunner {
       for (const segment of result.segments) {
         const key = deepStorageKeyOf(segment.info);
         await this.options.deepStorage.push(segment.path, key);
-        records.push(recordOf(segment.info, key, segment.sizeBytes));
+        records.push(publishedSegmentRecord(segment.info, key, segment.sizeBytes));
       }
       return records;
     } catch (error) {
@@ -226,21 +227,6 @@ function existingVersion(existing: readonly SegmentRecord[], interval: TimeInter
     if (overlaps(record.interval, interval) && (version === null || record.version > version)) version = record.version;
   }
   return version;
-}
-
-function recordOf(info: SegmentInfo, key: string, sizeBytes: number): SegmentRecord {
-  return {
-    id: segmentIdOf(info),
-    dataSource: info.dataSource,
-    interval: info.interval,
-    version: info.version,
-    partition: info.partition,
-    used: true,
-    deepStorageKey: key,
-    sizeBytes,
-    info,
-    createdMs: Date.now(),
-  };
 }
 
 /** Druid's report shape, with the compaction's before/after figures in the payload. */

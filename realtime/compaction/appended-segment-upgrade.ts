@@ -18,6 +18,7 @@ import type { CompactionSpec } from './compaction-spec.js';
 import { mergeIntoSegments } from './segment-merger.js';
 import { SegmentRowCursor } from './segment-row-cursor.js';
 import { overlaps } from './visible-intervals.js';
+import { publishedSegmentRecord } from '../../cluster/published-segment-record.js';
 
 export interface UpgradeDependencies {
   readonly store: MetadataStore;
@@ -77,7 +78,7 @@ async function upgradeOne(segment: SegmentRecord, version: string, dependencies:
     const info: SegmentInfo = { ...output!.info, rollup: segment.info.rollup };
     const key = deepStorageKeyOf(info);
     await dependencies.deepStorage.push(output!.path, key);
-    const record = recordOf(info, key, output!.sizeBytes);
+    const record = publishedSegmentRecord(info, key, output!.sizeBytes);
     await dependencies.store.publishSegments([record], [segment.id]);
     return record;
   } finally {
@@ -100,18 +101,3 @@ function keepSchemaSpec(segment: SegmentRecord): CompactionSpec {
   };
 }
 
-/** A metadata record for a segment file pushed under `key`. */
-export function recordOf(info: SegmentInfo, key: string, sizeBytes: number): SegmentRecord {
-  return {
-    id: segmentIdOf(info),
-    dataSource: info.dataSource,
-    interval: info.interval,
-    version: info.version,
-    partition: info.partition,
-    used: true,
-    deepStorageKey: key,
-    sizeBytes,
-    info,
-    createdMs: Date.now(),
-  };
-}

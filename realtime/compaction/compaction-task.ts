@@ -16,7 +16,8 @@ import type { MetadataStore, SegmentRecord } from '../../cluster/metadata-store.
 import { deepStorageKeyOf } from '../../cluster/segment-keys.js';
 import { formatInterval } from '../../query/intervals.js';
 import { openSegment, type SegmentFile } from '../../segment-format/segment-reader.js';
-import { recordOf, upgradeOvershadowedSegments } from './appended-segment-upgrade.js';
+import { upgradeOvershadowedSegments } from './appended-segment-upgrade.js';
+import { publishedSegmentRecord } from '../../cluster/published-segment-record.js';
 import { planCompaction, type CompactionInput, type CompactionPlan } from './compaction-plan.js';
 import { compactionSchemaOf } from './compaction-schema.js';
 import type { CompactionSpec } from './compaction-spec.js';
@@ -132,7 +133,7 @@ function compareNewestFirst(left: CompactionInput, right: CompactionInput): numb
 async function pushOne(segment: MergedSegment, deepStorage: DeepStorage): Promise<SegmentRecord> {
   const key = deepStorageKeyOf(segment.info);
   await deepStorage.push(segment.path, key);
-  return recordOf(segment.info, key, segment.sizeBytes);
+  return publishedSegmentRecord(segment.info, key, segment.sizeBytes);
 }
 
 /** Re-read right before publishing, for a clear message; the publish's precondition is the guarantee. */

@@ -13,6 +13,7 @@ import { compareDimensionValues, toNumber, type DimensionValue } from '../dimens
 import type { MetricValue } from '../metric-values.js';
 import type { RowCursor } from '../row-cursor.js';
 import type { OutputMetric } from './compaction-schema.js';
+import { columnValueReader } from '../column-value-reader.js';
 
 type Reader<Value> = (row: number) => Value;
 
@@ -161,44 +162,8 @@ function permuteTimes(times: Float64Array, order: Uint32Array): Float64Array {
   return result;
 }
 
-function numericNulls(column: Column & { kind: 'long' | 'float' | 'double' }, length: number): Uint8Array {
-  const flags = new Uint8Array(length);
-  if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) flags[row] = 1;
-  return flags;
-}
-
-/** The column's raw values: strings (or lists), numbers, sketch bytes, or null. */
-function rawReader(column: Column | undefined): Reader<DimensionValue | Uint8Array> {
-  if (column === undefined) return () => null;
-  switch (column.kind) {
-    case 'string': {
-      const { dictionary, ids } = column;
-      if (!column.multiValue) return (row) => dictionary[ids[row]!]!;
-      const offsets = column.offsets;
-      return (row) => {
-        const start = offsets[row]!;
-        const end = offsets[row + 1]!;
-        if (end - start === 0) return null;
-        if (end - start === 1) return dictionary[ids[start]!]!;
-        const values: (string | null)[] = [];
-        for (let index = start; index < end; index++) values.push(dictionary[ids[index]!]!);
-        return values;
-      };
-    }
-    case 'hyperUnique': {
-      const values = column.values;
-      return (row) => values[row]!;
-    }
-    default: {
-      const values = column.values;
-      const nulls = numericNulls(column, values.length);
-      return (row) => (nulls[row] === 1 ? null : values[row]!);
-    }
-  }
-}
-
 function dimensionReader(column: Column | undefined, dimension: DimensionSchema): Reader<DimensionValue> {
-  const raw = rawReader(column);
+  const raw = columnValueReader(column);
   if (column?.kind === 'hyperUnique') throw new SedimentError('unsupported', `dimension '${dimension.name}': a hyperUnique column cannot be a dimension`);
   const sourceIsString = column === undefined || column.kind === 'string';
   if (dimension.type === 'string') {
@@ -225,12 +190,12 @@ function metricReader(segment: QueryableSegment, output: OutputMetric): Reader<M
     if (column !== undefined && column.kind !== 'hyperUnique') {
       throw new SedimentError('unsupported', `metricsSpec '${metric.name}': hyperUnique over non-sketch column '${output.sourceColumn}' is not supported in compaction`);
     }
-    return rawReader(column) as Reader<MetricValue>;
+    return columnValueReader(column) as Reader<MetricValue>;
   }
   if (column?.kind === 'hyperUnique') {
     throw new SedimentError('unsupported', `metricsSpec '${metric.name}': cannot read sketch column '${output.sourceColumn}' as a number`);
   }
-  const raw = rawReader(column);
+  const raw = columnValueReader(column);
   const truncate = metric.storage === 'long';
   const numericSource = column !== undefined && column.kind !== 'string';
   if (numericSource && !truncate) return raw as Reader<MetricValue>;

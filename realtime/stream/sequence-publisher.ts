@@ -14,6 +14,8 @@ import type { HandoffWatcher } from './handoff-watcher.js';
 import type { SegmentAllocator } from './segment-allocator.js';
 import type { Sink } from './sink.js';
 import type { StreamSequence } from './stream-sequence.js';
+import { publishedSegmentRecord } from '../../cluster/published-segment-record.js';
+import { assert } from '../../cluster/errors.js';
 
 export interface PublisherDependencies {
   readonly store: MetadataStore & IngestionMetadataStore;
@@ -28,10 +30,6 @@ export interface PublisherDependencies {
 export interface PublishOutcome {
   readonly segments: readonly SegmentRecord[];
   readonly rows: number;
-}
-
-function recordOf(info: SegmentInfo, id: string, key: string, sizeBytes: number): SegmentRecord {
-  return { id, dataSource: info.dataSource, interval: info.interval, version: info.version, partition: info.partition, used: true, deepStorageKey: key, sizeBytes, info, createdMs: Date.now() };
 }
 
 export class SequencePublisher {
@@ -72,7 +70,9 @@ export class SequencePublisher {
       const { info, sizeBytes } = await sink.merge(path);
       const key = deepStorageKeyOf(info);
       await this.dependencies.deepStorage.push(path, key);
-      return recordOf(info, sink.id, key, sizeBytes);
+      const record = publishedSegmentRecord(info, key, sizeBytes);
+      assert(record.id === sink.id, `merged segment ${record.id} is the segment allocated as ${sink.id}`);
+      return record;
     } finally {
       await rm(path, { force: true });
     }
