@@ -2,6 +2,7 @@
 // realtime index for snapshots, and by tests to make segments from literal rows.
 import RoaringModule from 'roaring';
 import type { RoaringBitmap32 as RoaringBitmap32Type } from 'roaring';
+import { groupRowsById } from './bitmap-index-builder.js';
 import {
   allocateIds,
   type ColumnData,
@@ -89,21 +90,10 @@ export function complexColumn(values: readonly Uint8Array[]): ComplexColumnData 
   return { kind: 'hyperUnique', values };
 }
 
-/** Bitmaps of rows per dictionary id, built in one pass over the ids (rows ascending, so adds are appends). */
+/** Bitmaps of rows per dictionary id, from one counting sort of the ids (no per-row allocation). */
 export function buildBitmaps(column: StringColumnData | MultiValueStringColumnData): RoaringBitmap32Type[] {
-  const rowsById: number[][] = Array.from({ length: column.dictionary.length }, () => []);
-  if (column.multiValue) {
-    const { offsets, ids } = column;
-    const rowCount = offsets.length - 1;
-    for (let row = 0; row < rowCount; row++) {
-      for (let index = offsets[row]!; index < offsets[row + 1]!; index++) {
-        const list = rowsById[ids[index]!]!;
-        if (list[list.length - 1] !== row) list.push(row);
-      }
-    }
-  } else {
-    const { ids } = column;
-    for (let row = 0; row < ids.length; row++) rowsById[ids[row]!]!.push(row);
-  }
-  return rowsById.map((rows) => new RoaringBitmap32(Uint32Array.from(rows)));
+  const { starts, rows } = groupRowsById(column, 'in-memory');
+  const bitmaps: RoaringBitmap32Type[] = [];
+  for (let id = 0; id < column.dictionary.length; id++) bitmaps.push(new RoaringBitmap32(rows.subarray(starts[id]!, starts[id + 1]!)));
+  return bitmaps;
 }

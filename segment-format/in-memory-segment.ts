@@ -9,6 +9,8 @@ export class InMemorySegment {
   readonly id: string;
   readonly rowCount: number;
   private readonly columns = new Map<string, Column>();
+  /** Derived once per column: the columns never change. */
+  private readonly multiValueByColumn = new Map<string, boolean>();
 
   constructor(
     readonly info: SegmentInfo,
@@ -37,15 +39,23 @@ export class InMemorySegment {
   }
 
   isMultiValue(name: string): boolean {
-    const column = this.columns.get(name);
-    if (column === undefined || column.kind !== 'string' || !column.multiValue) return false;
-    for (let row = 0; row < this.rowCount; row++) if (column.offsets[row + 1]! - column.offsets[row]! > 1) return true;
-    return false;
+    let multiValue = this.multiValueByColumn.get(name);
+    if (multiValue === undefined) {
+      multiValue = hasMultipleValues(this.columns.get(name), this.rowCount);
+      this.multiValueByColumn.set(name, multiValue);
+    }
+    return multiValue;
   }
 
   column(name: string): Column | undefined {
     return this.columns.get(name);
   }
+}
+
+function hasMultipleValues(column: Column | undefined, rowCount: number): boolean {
+  if (column === undefined || column.kind !== 'string' || !column.multiValue) return false;
+  for (let row = 0; row < rowCount; row++) if (column.offsets[row + 1]! - column.offsets[row]! > 1) return true;
+  return false;
 }
 
 function withBitmaps(data: ColumnData): Column {
