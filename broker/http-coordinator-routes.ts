@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { SedimentError } from '../cluster/errors.js';
 import type { MetadataStore, SegmentRecord } from '../cluster/metadata-store.js';
 import { formatInterval } from '../query/intervals.js';
+import { overshadowedSegmentIds } from '../cluster/overshadowed-segments.js';
 import type { Timeline } from './timeline.js';
 
 interface DataSourceParams {
@@ -31,31 +32,31 @@ export function coordinatorRoutes(app: FastifyInstance, timeline: Timeline, stor
     return request.query.full === undefined ? segments.map((segment) => segment.id) : segments.map(dataSegmentJson);
   });
   app.get(`${base}/loadstatus`, async () => {
-    const status: Record<string, number> = {};
-    for (const dataSource of await store.dataSources()) {
-      const used = await store.usedSegments(dataSource);
-      const served = new Set(timeline.segments(dataSource).map((segment) => segment.id));
-      const loaded = used.filter((segment) => served.has(segment.id) || isOvershadowedBy(segment, used)).length;
-      status[dataSource] = used.length === 0 ? 100 : (100 * loaded) / used.length;
+    // Percent of each datasource's used segments that are served. A used segment that newer versions
+    // fully cover (and the coordinator has not yet retired) can never be read, so it counts as loaded.
+    const used = await store.usedSegments();
+    const hidden = overshadowedSegmentIds(used, used);
+    const counts = new Map<string, { used: number; loaded: number; served: Set<string> }>();
+    for (const segment of used) {
+      let count = counts.get(segment.dataSource);
+      if (count === undefined) {
+        count = { used: 0, loaded: 0, served: new Set(timeline.segments(segment.dataSource).map((served) => served.id)) };
+        counts.set(segment.dataSource, count);
+      }
+      count.used++;
+      if (hidden.has(segment.id) || count.served.has(segment.id)) count.loaded++;
     }
+    const status: Record<string, number> = {};
+    for (const [dataSource, count] of counts) status[dataSource] = (100 * count.loaded) / count.used;
     return status;
   });
+
 }
 
 function servedSegments(timeline: Timeline, dataSource: string): SegmentRecord[] {
   const segments = timeline.segments(dataSource);
   if (segments.length === 0) throw new SedimentError('not_found', `Unknown datasource '${dataSource}'.`);
   return segments;
-}
-
-/** A used segment the coordinator has not yet retired may be hidden by a newer version; it counts as loaded. */
-function isOvershadowedBy(segment: SegmentRecord, used: readonly SegmentRecord[]): boolean {
-  return used.some(
-    (other) =>
-      other.version > segment.version &&
-      other.interval.startMs <= segment.interval.startMs &&
-      other.interval.endMs >= segment.interval.endMs,
-  );
 }
 
 function summaryOf(segments: readonly SegmentRecord[]): unknown {

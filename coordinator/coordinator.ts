@@ -13,7 +13,7 @@ import { SegmentManager } from '../historical/segment-manager.js';
 import { ClusterSnapshot } from './cluster-snapshot.js';
 import { fixedInventory, localHistorical, type HistoricalServer, type ServerInventory } from './historical-server.js';
 import { LoadQueue } from './load-queue.js';
-import { overshadowedSegmentIds } from './overshadowed-segments.js';
+import { overshadowedSegmentIds } from '../cluster/overshadowed-segments.js';
 import { replicantsFor, rulesChain, type Rule, type RulesByDataSource, type TieredReplicants } from './rules.js';
 import { RulesStore } from './rules-store.js';
 import { UsedSegmentPoller } from './used-segment-poller.js';

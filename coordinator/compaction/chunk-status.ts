@@ -6,7 +6,7 @@ import type { SegmentRecord } from '../../cluster/metadata-store.js';
 import type { Granularity } from '../../query/granularity.js';
 import { formatInterval } from '../../query/intervals.js';
 import type { TimeInterval } from '../../segment-format/segment-metadata.js';
-import { overshadowedSegmentIds } from '../overshadowed-segments.js';
+import { overshadowedSegmentIds } from '../../cluster/overshadowed-segments.js';
 
 export type ChunkState = 'COMPACTED' | 'AWAITING' | 'SKIPPED' | 'RUNNING';
 

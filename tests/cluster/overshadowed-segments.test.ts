@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SegmentRecord } from '../../cluster/metadata-store.js';
-import { overshadowedSegmentIds } from '../../coordinator/overshadowed-segments.js';
+import { overshadowedSegmentIds } from '../../cluster/overshadowed-segments.js';
 import { segmentRecord } from '../cluster/segment-record-fixture.js';
 
 /** Brute force over unit grid cells: every cell of the candidate lies in some higher-version segment. */
