@@ -1,6 +1,6 @@
 // The keys every DeepStorage accepts. One rule set for all implementations, so a key that works on
 // the local disk works on S3 and back: relative '/'-separated names, none empty, '.' or '..', no
-// backslash or NUL. (The same rules local-deep-storage.ts applies to keep keys inside its root.)
+// backslash or NUL, which also keeps the local store's keys inside its root.
 import { invalidInput } from './errors.js';
 
 /** Throws invalid_input (field `key`) unless `key` follows the rules above. */

@@ -7,6 +7,7 @@ import { copyFile, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises
 import { dirname, join, resolve, sep } from 'node:path';
 import { SedimentError, invalidInput } from './errors.js';
 import type { DeepStorage } from './deep-storage.js';
+import { validateDeepStorageKey } from './deep-storage-key.js';
 
 export class LocalDeepStorage implements DeepStorage {
   private readonly rootDir: string;
@@ -51,7 +52,7 @@ export class LocalDeepStorage implements DeepStorage {
 
   /** The file path of `key`; rejects keys that could escape the root. */
   private pathOf(key: string): string {
-    validateKey(key);
+    validateDeepStorageKey(key);
     const path = join(this.rootDir, ...key.split('/'));
     if (!path.startsWith(this.rootDir + sep)) throw invalidInput('key', `${JSON.stringify(key)} escapes the deep storage root`);
     return path;
@@ -67,18 +68,6 @@ export class LocalDeepStorage implements DeepStorage {
         return; // not empty (or already gone, or raced with a push): stop pruning
       }
       current = dirname(current);
-    }
-  }
-}
-
-/** Keys are relative, '/'-separated paths of plain names: no '', '.', '..', backslash or NUL. */
-function validateKey(key: string): void {
-  if (typeof key !== 'string' || key === '') throw invalidInput('key', 'must be a non-empty string');
-  if (key.startsWith('/') || /^[A-Za-z]:/.test(key)) throw invalidInput('key', `${JSON.stringify(key)} must be relative`);
-  if (key.includes('\\') || key.includes('\0')) throw invalidInput('key', `${JSON.stringify(key)} must not contain backslashes or NUL`);
-  for (const part of key.split('/')) {
-    if (part === '' || part === '.' || part === '..') {
-      throw invalidInput('key', `${JSON.stringify(key)} must be '/'-separated names without empty, '.' or '..' parts`);
     }
   }
 }
