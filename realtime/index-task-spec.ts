@@ -17,25 +17,11 @@ import { parseTransformSpec, type TransformSpec } from './transform-spec.js';
 export const MAX_ROWS_PER_SEGMENT_DEFAULT = 5_000_000;
 export const MAX_ROWS_IN_MEMORY_DEFAULT = 1_000_000;
 
-export interface IndexTaskSpec {
+/** A batch task: the shared dataSchema plus its input and limits. */
+export interface IndexTaskSpec extends DataSchema {
   readonly type: 'index' | 'index_parallel';
-  readonly dataSource: string;
   /** Add segments beside existing ones (the caller picks version and partition numbers) instead of overshadowing them. */
   readonly appendToExisting: boolean;
-  /** granularitySpec.intervals, condensed; rows outside them are thrown away. Null when not given. */
-  readonly intervals: readonly TimeInterval[] | null;
-  readonly segmentGranularity: Granularity;
-  readonly queryGranularity: Granularity;
-  readonly rollup: boolean;
-  readonly timestampSpec: TimestampSpec;
-  readonly dimensionsSpec: DimensionsSpec;
-  /** Declared dimensions in schema order; empty when discovered from the data. */
-  readonly dimensions: readonly DimensionSchema[];
-  /** The metrics' query-time aggregators (each with its spec JSON in `.json`). */
-  readonly metrics: readonly AggregatorFactory[];
-  /** The metrics as ingestion folds them. Same order as `metrics`. */
-  readonly ingestionMetrics: readonly IngestionMetric[];
-  readonly transformSpec: TransformSpec;
   readonly inputSource: InputSourceSpec;
   readonly inputFormat: InputFormatSpec;
   /** Final segments hold at most this many rows (dynamic partitioning). */

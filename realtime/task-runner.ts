@@ -55,23 +55,17 @@ export class TaskRunner {
     if (isCompactionTaskJson(json)) return this.submitCompaction(parseCompactionSpec(json));
     const spec = parseIndexTaskSpec(json);
     const id = taskIdOf(spec);
-    await this.options.store.insertTask({
-      id,
-      type: spec.type,
-      dataSource: spec.dataSource,
-      state: 'RUNNING',
-      createdMs: Date.now(),
-      durationMs: null,
-      errorMessage: null,
-      spec: spec.json,
-      report: null,
-    });
+    await this.insertRunningTask(id, spec.type, spec.dataSource, spec.json);
     const run = this.run(id, spec).finally(() => {
       this.running.delete(id);
       this.progress.delete(id);
     });
     this.running.set(id, run);
     return id;
+  }
+
+  private async insertRunningTask(id: string, type: string, dataSource: string, spec: unknown): Promise<void> {
+    await this.options.store.insertTask({ id, type, dataSource, state: 'RUNNING', createdMs: Date.now(), durationMs: null, errorMessage: null, spec, report: null });
   }
 
   /** Resolves when the task finishes (success or failure); immediately for unknown/finished tasks. */
@@ -92,17 +86,7 @@ export class TaskRunner {
 
   private async submitCompaction(spec: CompactionSpec): Promise<string> {
     const id = taskIdOf(spec);
-    await this.options.store.insertTask({
-      id,
-      type: 'compact',
-      dataSource: spec.dataSource,
-      state: 'RUNNING',
-      createdMs: Date.now(),
-      durationMs: null,
-      errorMessage: null,
-      spec: spec.json,
-      report: null,
-    });
+    await this.insertRunningTask(id, 'compact', spec.dataSource, spec.json);
     this.compactions.set(id, { taskId: id, dataSource: spec.dataSource, interval: spec.interval });
     const run = this.runCompactionTask(id, spec).finally(() => {
       this.running.delete(id);

@@ -9,6 +9,7 @@ import type { MetadataStore } from '../../cluster/metadata-store.js';
 import { formatInterval, parseInterval } from '../../query/intervals.js';
 import type { TimeInterval } from '../../segment-format/segment-metadata.js';
 import { chunkStatuses, type ChunkStatus } from './chunk-status.js';
+import { PeriodicRun } from '../periodic-run.js';
 import {
   compactionConfigDocumentOf,
   compactionConfigName,
@@ -49,27 +50,24 @@ export interface DataSourceCompactionStatus {
 const auditAuthor = { author: 'sediment', comment: 'compaction config API' };
 
 export class CompactionDuty {
-  private timer: NodeJS.Timeout | null = null;
-  private lastRun: Promise<string[]> = Promise.resolve([]);
+  private readonly schedule: PeriodicRun<string[]>;
 
-  constructor(private readonly options: CompactionDutyOptions) {}
+  constructor(private readonly options: CompactionDutyOptions) {
+    this.schedule = new PeriodicRun(options.periodMs, () => this.runSafely(), []);
+  }
 
+  /** Runs every periodMs until stop(); the timer does not keep the process alive. */
   start(): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => void this.runOnce(), this.options.periodMs);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    this.schedule.stop();
   }
 
   /** One run after any in progress; resolves to the ids of the tasks it submitted. Never rejects. */
   runOnce(): Promise<string[]> {
-    const run = this.lastRun.then(() => this.runSafely());
-    this.lastRun = run;
-    return run;
+    return this.schedule.runOnce();
   }
 
   async configDocument(): Promise<CompactionConfigDocument> {

@@ -5,6 +5,7 @@ import type { DeepStorage } from '../../cluster/deep-storage.js';
 import type { Logger } from '../../cluster/logger.js';
 import type { TimeInterval } from '../../segment-format/segment-metadata.js';
 import { killUnusedSegments, type KillResult, type KillStore } from './kill-unused-segments.js';
+import { PeriodicRun } from '../periodic-run.js';
 
 export interface KillDutyOptions {
   readonly store: KillStore;
@@ -24,28 +25,24 @@ export interface KillDutyOptions {
 }
 
 export class KillDuty {
-  private timer: NodeJS.Timeout | null = null;
-  private lastRun: Promise<number> = Promise.resolve(0);
+  private readonly schedule: PeriodicRun<number>;
 
-  constructor(private readonly options: KillDutyOptions) {}
+  constructor(private readonly options: KillDutyOptions) {
+    this.schedule = new PeriodicRun(options.periodMs, () => this.runSafely(), 0);
+  }
 
   /** Runs every periodMs until stop(); the timer does not keep the process alive. */
   start(): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => void this.runOnce(), this.options.periodMs);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    this.schedule.stop();
   }
 
   /** One run after any in progress; resolves to how many segments it killed. Never rejects. */
   runOnce(): Promise<number> {
-    const run = this.lastRun.then(() => this.runSafely());
-    this.lastRun = run;
-    return run;
+    return this.schedule.runOnce();
   }
 
   /** Kill unused segments of one datasource inside `interval` now, ignoring the retention rules (the kill API and CLI). */
