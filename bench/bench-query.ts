@@ -11,14 +11,12 @@
  *   tie differently).
  * - approximate: one row; every number within `relativeTolerance` of the reference (sketch-based
  *   estimates; pair it with an exact `referenceSql`).
- * - rowCount: Sediment's number of result rows equals the single value DuckDB returns in `column`.
  */
 export type Comparison =
   | { readonly kind: 'ordered' }
   | { readonly kind: 'unordered'; readonly keys: readonly string[] }
   | { readonly kind: 'top'; readonly sortColumn: string }
-  | { readonly kind: 'approximate'; readonly relativeTolerance: number }
-  | { readonly kind: 'rowCount'; readonly column: string };
+  | { readonly kind: 'approximate'; readonly relativeTolerance: number };
 
 export interface BenchQuery {
   /** Stable identifier used in reports, e.g. `filtered-count`. */

@@ -83,16 +83,9 @@ function compareApproximate(sediment: unknown[][], duckDb: unknown[][], columns:
   return compareSequences(sediment, duckDb, columns, relativeTolerance);
 }
 
-function compareRowCount(sedimentRows: readonly ResultRow[], duckDbRows: readonly ResultRow[], column: string): ComparisonOutcome {
-  const expected = duckDbRows[0]?.[column];
-  if (duckDbRows.length !== 1 || typeof expected !== 'number') return mismatch(`DuckDB must return one row with a number in ${column}`);
-  return sedimentRows.length === expected ? matched : mismatch(`Sediment returned ${sedimentRows.length} rows, DuckDB counted ${expected}`);
-}
-
 /** Compares the two answers to `query` (rows already flattened; see druid-result-rows.ts). */
 export function compareResults(query: Pick<BenchQuery, 'columns' | 'comparison'>, sedimentRows: readonly ResultRow[], duckDbRows: readonly ResultRow[]): ComparisonOutcome {
   const comparison: Comparison = query.comparison;
-  if (comparison.kind === 'rowCount') return compareRowCount(sedimentRows, duckDbRows, comparison.column);
   const sediment = sedimentRows.map((row) => project(row, query.columns));
   const duckDb = duckDbRows.map((row) => project(row, query.columns));
   switch (comparison.kind) {

@@ -6,9 +6,12 @@ import type { QueryableSegment } from '../query/queryable-segment.js';
 import { parseQuery } from '../query/parse-query.js';
 import type { Query } from '../query/query.js';
 import { sharedQueryPool, type QueryPool } from '../query/parallel/query-pool.js';
-import { runQueryParallel } from '../query/parallel/run-query-parallel.js';
-import { runQuery } from '../query/run-query.js';
+import { runQueryParallel, runSlicesParallel } from '../query/parallel/run-query-parallel.js';
+import { finalizeResults, mergePartials, runQuery, runSegment, type PartialResult } from '../query/run-query.js';
 import type { SegmentSlice } from '../query/segment-slice.js';
+import { deadlineOf } from '../query/query-context.js';
+import { subquerySlice } from '../query/subquery/subquery-slice.js';
+import { tableFromGroupBy, tableFromResults, type SubqueryTable } from '../query/subquery/subquery-table.js';
 import type { ScatterGather } from './scatter-gather.js';
 import type { Timeline } from './timeline.js';
 
@@ -56,7 +59,7 @@ export class QueryService {
     this.admit();
     this.running++;
     try {
-      return { query, results: runQuery(query, this.slicesFor(query)) };
+      return { query, results: this.runSync(query) };
     } finally {
       this.running--;
     }
@@ -72,12 +75,47 @@ export class QueryService {
     this.admit();
     this.running++;
     try {
-      const scatterGather = this.options.scatterGather;
-      if (scatterGather !== undefined) return { query, results: await scatterGather.run(query, json) };
-      return { query, results: await runQueryParallel(query, json, this.slicesFor(query), this.pool!) };
+      return { query, results: await this.runAsync(query, json) };
     } finally {
       this.running--;
     }
+  }
+
+  private runSync(query: Query): unknown[] {
+    const subquery = query.subquery;
+    if (subquery === null) return runQuery(query, this.slicesFor(query));
+    const inner = subquery.query;
+    const maxRows = query.context.maxSubqueryRows;
+    let table: SubqueryTable;
+    if (inner.subquery === null && inner.queryType === 'groupBy') {
+      const deadlineMs = deadlineOf(inner.context);
+      table = groupByTable(inner, this.slicesFor(inner).map((slice) => runSegment(inner, slice, deadlineMs)), maxRows);
+    } else {
+      table = tableFromResults(inner, this.runSync(inner), maxRows);
+    }
+    return runQuery(query, [subquerySlice(query, table)]);
+  }
+
+  /**
+   * A query datasource runs its subquery first (anywhere a table query runs: the pool or the
+   * cluster), then the outer query here over the subquery's rows, as Druid's broker does.
+   */
+  private async runAsync(query: Query, json: unknown): Promise<unknown[]> {
+    const subquery = query.subquery;
+    if (subquery !== null) return runQuery(query, [subquerySlice(query, await this.subqueryTable(query))]);
+    const scatterGather = this.options.scatterGather;
+    if (scatterGather !== undefined) return scatterGather.run(query, json);
+    return runQueryParallel(query, json, this.slicesFor(query), this.pool!);
+  }
+
+  /** A local groupBy subquery goes from its groups to the table directly; others through their results. */
+  private async subqueryTable(query: Query): Promise<SubqueryTable> {
+    const { query: inner, json } = query.subquery!;
+    const maxRows = query.context.maxSubqueryRows;
+    if (inner.subquery === null && inner.queryType === 'groupBy' && this.options.scatterGather === undefined) {
+      return groupByTable(inner, await runSlicesParallel(inner, json, this.slicesFor(inner), this.pool!), maxRows);
+    }
+    return tableFromResults(inner, await this.runAsync(inner, json), maxRows);
   }
 
   private admit(): void {
@@ -104,4 +142,11 @@ export class QueryService {
     }
     return slices;
   }
+}
+
+/** The table of a groupBy's partials: from the groups, or from the finalized rows when having or limitSpec needs them. */
+function groupByTable(query: Query & { queryType: 'groupBy' }, partials: readonly PartialResult[], maxRows: number): SubqueryTable {
+  let merged: PartialResult | null = null;
+  for (const partial of partials) merged = merged === null ? partial : mergePartials(query, merged, partial);
+  return tableFromGroupBy(query, merged as (PartialResult & { queryType: 'groupBy' }) | null, maxRows) ?? tableFromResults(query, finalizeResults(query, merged), maxRows);
 }

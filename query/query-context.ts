@@ -5,6 +5,8 @@ import { optionalBoolean, optionalInteger, optionalString, requireObject, type J
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_GROUPS = 500_000;
+/** Druid's default `maxSubqueryRows`: the most rows all subqueries of one query may materialize. */
+export const DEFAULT_MAX_SUBQUERY_ROWS = 100_000;
 
 export interface QueryContext {
   /** Milliseconds the query may run; 0 means no limit (Druid's `timeout`, default 300000). */
@@ -27,6 +29,8 @@ export interface QueryContext {
   readonly populateResultLevelCache: boolean;
   /** Most groups a groupBy or topN may hold in memory (`maxResults`, default 500,000). */
   readonly maxGroups: number;
+  /** Most rows the subqueries of a query-datasource query may produce in total (`maxSubqueryRows`). */
+  readonly maxSubqueryRows: number;
   /** The context exactly as sent, for keys Sediment does not interpret. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
@@ -45,6 +49,7 @@ export function parseQueryContext(json: unknown, path = 'context'): QueryContext
     useResultLevelCache: optionalBoolean(raw, 'useResultLevelCache', path, true),
     populateResultLevelCache: optionalBoolean(raw, 'populateResultLevelCache', path, true),
     maxGroups: optionalInteger(raw, 'maxResults', path, 1) ?? DEFAULT_MAX_GROUPS,
+    maxSubqueryRows: optionalInteger(raw, 'maxSubqueryRows', path, 1) ?? DEFAULT_MAX_SUBQUERY_ROWS,
     raw: Object.freeze({ ...raw }),
   });
 }

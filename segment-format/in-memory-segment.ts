@@ -22,7 +22,7 @@ export class InMemorySegment {
     for (let row = 1; row < timeValues.length; row++) {
       if (timeValues[row]! < timeValues[row - 1]!) throw new Error('InMemorySegment: __time must be ascending');
     }
-    for (const [name, data] of columns) this.columns.set(name, withBitmaps(data));
+    for (const [name, data] of columns) this.columns.set(name, columnWithBitmaps(data));
   }
 
   time(): Float64Array {
@@ -58,7 +58,8 @@ function hasMultipleValues(column: Column | undefined, rowCount: number): boolea
   return false;
 }
 
-function withBitmaps(data: ColumnData): Column {
+/** The column as queries read it: a string column gains a bitmap index built on first use. */
+export function columnWithBitmaps(data: ColumnData): Column {
   if (data.kind !== 'string') return data;
   let bitmaps: RoaringBitmap32[] | null = null;
   return {

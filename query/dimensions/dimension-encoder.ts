@@ -16,16 +16,18 @@ export interface EncodedDimension {
   readonly offsets: Uint32Array | null;
   /** Ids by row (single-value) or flattened (multi-value); null means every row has id 0. */
   readonly ids: ArrayLike<number> | null;
+  /** True when distinct ids have distinct values, so groups of distinct ids never merge by value. */
+  readonly distinctValues: boolean;
 }
 
 export function encodeDimension(segment: QueryableSegment, spec: DimensionSpec): EncodedDimension {
   if (spec.dimension === '__time') return encodeNumbers(segment.time(), null, 'LONG', spec.outputType);
   const column = segment.column(spec.dimension);
-  if (column === undefined || column.kind === 'hyperUnique') return { values: [null], offsets: null, ids: null };
+  if (column === undefined || column.kind === 'hyperUnique') return { values: [null], offsets: null, ids: null, distinctValues: true };
   if (column.kind === 'string') {
     // STRING output is the dictionary itself: no per-query copy of a large dictionary.
     const values = spec.outputType === 'STRING' ? column.dictionary : column.dictionary.map((value) => convertDimensionValue(value, spec.outputType));
-    return { values, offsets: column.multiValue ? column.offsets : null, ids: column.ids };
+    return { values, offsets: column.multiValue ? column.offsets : null, ids: column.ids, distinctValues: spec.outputType === 'STRING' };
   }
   const inputType = column.kind === 'long' ? 'LONG' : column.kind === 'float' ? 'FLOAT' : 'DOUBLE';
   return encodeNumbers(column.values, column.nulls, inputType, spec.outputType);
@@ -62,7 +64,9 @@ function encodeNumbers(
   if (nulls !== null) for (const row of nulls) ids[row] = 0;
   const dictionary: DimensionValue[] = nulls === null ? [] : [null];
   for (const firstSeenId of order) dictionary.push(numberAsOutput(distinct[firstSeenId]!, inputType, outputType));
-  return { values: dictionary, offsets: null, ids };
+  // Distinct numbers stay distinct in their own type, and integers as strings; other conversions may collide.
+  const distinctValues = outputType === inputType || (outputType === 'STRING' && inputType === 'LONG');
+  return { values: dictionary, offsets: null, ids, distinctValues };
 }
 
 function numberAsOutput(value: number, inputType: DimensionOutputType, outputType: DimensionOutputType): DimensionValue {

@@ -123,6 +123,7 @@ function denseGroups(
     groupCount: seenKeys.length,
     bucketStarts: plan.bucketStarts,
     groupBuckets: seenKeys.map((key) => Math.floor(key / innerSpace)),
+    distinctValues: dimensions.every((dimension) => dimension.distinctValues),
     partials: (group) => partialsOfGroup(accumulators, seenKeys[group]!),
     value: (group, dimension) => dimensions[dimension]!.values[Math.floor(seenKeys[group]! / strides[dimension]!) % radices[dimension]!] ?? null,
   };

@@ -32,6 +32,8 @@ export interface SegmentGroups {
   readonly bucketStarts: readonly number[];
   /** Bucket index of each group. */
   readonly groupBuckets: readonly number[];
+  /** True when no two groups share a bucket and values (see EncodedDimension.distinctValues). */
+  readonly distinctValues: boolean;
   /** The group's aggregator partials, one per aggregation. */
   partials(group: number): unknown[];
   /** The group's value for dimension d. */
@@ -107,6 +109,7 @@ function segmentGroups(
     groupCount: groupBuckets.length,
     bucketStarts,
     groupBuckets,
+    distinctValues: encoded.every((dimension) => dimension.distinctValues),
     partials: (group) => partialsOfGroup(accumulators, group),
     value: (group, dimension) => encoded[dimension]!.values[groupIds[dimension]![group]!] ?? null,
   };

@@ -4,10 +4,21 @@ import { ETERNITY, parseIntervals } from '../intervals.js';
 import { parseQueryContext, type QueryContext } from '../query-context.js';
 import type { TimeInterval } from '../../segment-format/segment-metadata.js';
 import { isJsonObject, optionalString, type JsonObject } from './json-fields.js';
+import type { Query } from '../query.js';
+
+/** Druid's query datasource: the outer query reads the inner query's result rows as its table. */
+export interface SubQuery {
+  /** The inner query, parsed. */
+  readonly query: Query;
+  /** The inner query's JSON, for running it where JSON is what travels (cluster sub-queries). */
+  readonly json: unknown;
+}
 
 export interface QueryBase {
-  /** The table datasource's name. */
+  /** The table datasource's name; for a query datasource, the table its innermost query reads. */
   readonly dataSource: string;
+  /** Set for a query datasource: the outer query runs over this query's results, not over dataSource. */
+  readonly subquery: SubQuery | null;
   /** Sorted, non-overlapping intervals the query reads; [ETERNITY] where Druid allows omitting them. */
   readonly intervals: readonly TimeInterval[];
   readonly context: QueryContext;
@@ -19,7 +30,7 @@ export function parseDataSource(json: unknown, path: string): string {
   if (isJsonObject(json)) {
     const type = optionalString(json, 'type', path) ?? 'table';
     if (type !== 'table') {
-      throw new SedimentError('unsupported', `${path}: datasource type "${type}" is not supported; use a table name`);
+      throw new SedimentError('unsupported', `${path}: datasource type "${type}" is not supported; use a table name or a query datasource`);
     }
     const name = optionalString(json, 'name', path);
     if (name === undefined || name === '') throw invalidInput(`${path}.name`, 'is required');
@@ -40,6 +51,7 @@ export function parseQueryBase(object: JsonObject, intervalsRequired: boolean): 
   }
   return {
     dataSource: parseDataSource(object['dataSource'], 'dataSource'),
+    subquery: null,
     intervals,
     context: parseQueryContext(object['context']),
   };

@@ -79,12 +79,6 @@ describe('compareResults', () => {
     assert.equal(compareResults(shape, [{ distinct: 1060 }], [{ distinct: 1000 }]).match, false);
   });
 
-  it('rowCount: Sediment rows against the count DuckDB computed', () => {
-    const shape: Shape = { columns: ['distinct'], comparison: { kind: 'rowCount', column: 'distinct' } };
-    const rows = [{ d: 'a' }, { d: 'b' }, { d: 'c' }];
-    assert.equal(compareResults(shape, rows, [{ distinct: 3 }]).match, true);
-    assert.equal(compareResults(shape, rows, [{ distinct: 4 }]).match, false);
-  });
 });
 
 describe('druidResultRows', () => {

@@ -4,7 +4,7 @@ import { limitSpecOrder, naturalOrder, type SortableRow } from '../../limit/row-
 import type { SegmentSlice } from '../../segment-slice.js';
 import { checkDeadline } from '../deadline.js';
 import { aggregateGroups } from '../grouped-aggregation.js';
-import { groupRowsOf, mergeGroupRows, type GroupRows } from '../group-rows.js';
+import { emptyGroupRows, groupRowsOf, mergeGroupRows, type GroupRows } from '../group-rows.js';
 import { finalizeMetrics } from '../metric-values.js';
 import { clippedIntervals } from '../selected-rows.js';
 import { emptyAllTimestamp, TimestampFormatter } from '../timestamps.js';
@@ -17,7 +17,7 @@ export interface GroupByPartial {
 
 export function runGroupBySegment(query: GroupByQuery, slice: SegmentSlice, deadlineMs: number): GroupByPartial {
   checkDeadline(deadlineMs);
-  if (clippedIntervals(slice).length === 0) return { queryType: 'groupBy', rows: new Map() };
+  if (clippedIntervals(slice).length === 0) return { queryType: 'groupBy', rows: emptyGroupRows(query.dimensions.length, query.granularity.isAll) };
   const groups = aggregateGroups({ ...query, maxGroups: query.context.maxGroups }, slice, deadlineMs);
   // With granularity `all` Druid stamps every row with the start of the first query interval.
   const allTimestampMs = emptyAllTimestamp(query.intervals);
@@ -31,9 +31,15 @@ export function mergeGroupByPartials(query: GroupByQuery, left: GroupByPartial, 
 export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | null): unknown[] {
   if (merged === null) return [];
   const dimensionNames = query.dimensions.map((dimension) => dimension.outputName);
+  // Events are copies of one template, so they share a hidden class (and stay fast objects) instead of
+  // each growing key by key.
+  const template: Record<string, unknown> = {};
+  for (const name of dimensionNames) template[name] = null;
+  for (const aggregator of query.aggregations) template[aggregator.name] = null;
+  for (const postAggregator of query.postAggregations) template[postAggregator.name] = null;
   let rows: SortableRow[] = [];
-  for (const row of merged.rows.values()) {
-    const event: Record<string, unknown> = {};
+  for (const row of merged.rows.list) {
+    const event: Record<string, unknown> = { ...template };
     for (let index = 0; index < dimensionNames.length; index++) event[dimensionNames[index]!] = row.values[index] ?? null;
     finalizeMetrics(query.aggregations, query.postAggregations, row.partials, event);
     if (query.having === null || query.having.matches(event, row.timestampMs)) rows.push({ timestampMs: row.timestampMs, event });

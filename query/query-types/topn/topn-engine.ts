@@ -2,7 +2,7 @@
 // rank each bucket's finalized rows and keep the first `threshold`.
 import type { SegmentSlice } from '../../segment-slice.js';
 import { aggregateGroups } from '../grouped-aggregation.js';
-import { groupRowsOf, mergeGroupRows, type GroupRow, type GroupRows } from '../group-rows.js';
+import { emptyGroupRows, groupRowsOf, mergeGroupRows, type GroupRow, type GroupRows } from '../group-rows.js';
 import { finalizeMetrics } from '../metric-values.js';
 import { checkDeadline } from '../deadline.js';
 import { clippedIntervals } from '../selected-rows.js';
@@ -18,7 +18,7 @@ export interface TopNPartial {
 export function runTopNSegment(query: TopNQuery, slice: SegmentSlice, deadlineMs: number): TopNPartial {
   checkDeadline(deadlineMs);
   const clipped = clippedIntervals(slice);
-  if (clipped.length === 0) return { queryType: 'topN', rows: new Map() };
+  if (clipped.length === 0) return { queryType: 'topN', rows: emptyGroupRows(1, query.granularity.isAll) };
   const spec = { ...query, dimensions: [query.dimension], maxGroups: query.context.maxGroups };
   const groups = aggregateGroups(spec, slice, deadlineMs);
   return { queryType: 'topN', rows: groupRowsOf(groups, query.aggregations, 1, query.granularity.isAll, clipped[0]!.startMs) };
@@ -29,13 +29,15 @@ export function mergeTopNPartials(query: TopNQuery, left: TopNPartial, right: To
 }
 
 export function finalizeTopN(query: TopNQuery, merged: TopNPartial | null): unknown[] {
-  if (merged === null || merged.rows.size === 0) return [];
+  if (merged === null || merged.rows.list.length === 0) return [];
   const byBucket = new Map<number, GroupRow[]>();
   if (query.granularity.isAll) {
-    const rows = [...merged.rows.values()];
-    byBucket.set(Math.min(...rows.map((row) => row.timestampMs)), rows);
+    const rows = merged.rows.list;
+    let earliestMs = Number.POSITIVE_INFINITY;
+    for (const row of rows) earliestMs = Math.min(earliestMs, row.timestampMs);
+    byBucket.set(earliestMs, rows);
   } else {
-    for (const row of merged.rows.values()) {
+    for (const row of merged.rows.list) {
       const bucket = byBucket.get(row.timestampMs);
       if (bucket === undefined) byBucket.set(row.timestampMs, [row]);
       else bucket.push(row);

@@ -47,7 +47,8 @@ describe('parseQuery', () => {
     rejects({ dataSource: 'wiki' }, 'invalid_input', 'queryType');
     rejects({ ...timeseries, queryType: 'nope' }, 'invalid_input', 'queryType');
     rejects({ ...timeseries, dataSource: undefined }, 'invalid_input', 'dataSource');
-    rejects({ ...timeseries, dataSource: { type: 'query', query: {} } }, 'unsupported', 'dataSource');
+    rejects({ ...timeseries, dataSource: { type: 'query', query: {} } }, 'invalid_input', 'dataSource.query.queryType');
+    rejects({ ...timeseries, dataSource: { type: 'join', left: 'a', right: 'b' } }, 'unsupported', 'dataSource');
     rejects({ ...timeseries, intervals: undefined }, 'invalid_input', 'intervals');
     rejects({ ...timeseries, aggregations: [count, { type: 'longSum', name: 'x' }] }, 'invalid_input', 'aggregations[1]');
     rejects({ ...timeseries, aggregations: [count, count] }, 'invalid_input', 'aggregations[1].name');
