@@ -41,4 +41,32 @@ export interface GroupedAccumulator {
   aggregateRange?(startRow: number, groups: Uint32Array, length: number, groupCount: number): void;
   /** The partial value of a group; empty() for a group that saw no rows. */
   result(group: number): unknown;
+  /**
+   * Optional: accumulators with equal keys fold rows into identical state (every `last` over the
+   * same time column keeps the same row per group, whichever column it then reads). Engines fold
+   * only the first of each key (see foldingAccumulators) and call follow(first) on the others, which
+   * then answer result() from the first one's state.
+   */
+  readonly foldKey?: string;
+  follow?(leader: GroupedAccumulator): void;
+}
+
+/**
+ * The accumulators an engine must fold rows into: one per foldKey (the others follow it) plus every
+ * accumulator without a key. Call once, right after creating the accumulators.
+ */
+export function foldingAccumulators(accumulators: readonly GroupedAccumulator[]): GroupedAccumulator[] {
+  const leaders = new Map<string, GroupedAccumulator>();
+  const folding: GroupedAccumulator[] = [];
+  for (const accumulator of accumulators) {
+    const key = accumulator.foldKey;
+    const leader = key === undefined ? undefined : leaders.get(key);
+    if (leader !== undefined && accumulator.follow !== undefined) {
+      accumulator.follow(leader);
+      continue;
+    }
+    if (key !== undefined) leaders.set(key, accumulator);
+    folding.push(accumulator);
+  }
+  return folding;
 }

@@ -53,7 +53,7 @@ export class FirstLastAggregatorFactory implements AggregatorFactory {
       valueType === 'string'
         ? stringRowReader(segment, fieldName, maxStringBytes)
         : numericRowReader(numericInput(segment, fieldName, valueType));
-    return new FirstLastAccumulator(timeRows(segment, timeColumn), reader, which === 'Last', timeColumn === TIME_COLUMN);
+    return new FirstLastAccumulator(timeRows(segment, timeColumn), reader, which === 'Last', timeColumn === TIME_COLUMN, `${which}:${timeColumn}`);
   }
 
   empty(): null {
@@ -106,7 +106,17 @@ class FirstLastAccumulator implements GroupedAccumulator {
     private readonly last: boolean,
     /** True when the time column is __time: non-decreasing with the row number. */
     private rowOrderIsTimeOrder: boolean,
+    /** Which row wins depends only on the time column and first/last, not on the value read. */
+    readonly foldKey: string,
   ) {}
+
+  /** The accumulator whose chosen rows this one reads its values from: itself unless it follows another. */
+  private source: FirstLastAccumulator = this;
+
+  follow(leader: GroupedAccumulator): void {
+    if (!(leader instanceof FirstLastAccumulator) || leader.foldKey !== this.foldKey) throw new Error('FirstLastAccumulator can only follow its like');
+    this.source = leader;
+  }
 
   aggregate(rows: Uint32Array, groups: Uint32Array, length: number): void {
     if (this.rowOrderIsTimeOrder) {
@@ -119,6 +129,29 @@ class FirstLastAccumulator implements GroupedAccumulator {
       return;
     }
     this.aggregateByTime(rows, groups, length);
+  }
+
+  aggregateRange(startRow: number, groups: Uint32Array, length: number, groupCount: number): void {
+    if (!this.rowOrderIsTimeOrder || startRow <= this.previousRow) {
+      this.aggregate(rowsOfRange(startRow, length), groups, length);
+      return;
+    }
+    if (groupCount > this.seen.length) this.grow(groupCount);
+    const { bestRows, seen } = this;
+    // A range ascends: `last` takes every row (the latest wins), `first` only a group's first.
+    if (this.last) {
+      for (let index = 0; index < length; index++) bestRows[groups[index]!] = startRow + index;
+      for (let index = 0; index < length; index++) seen[groups[index]!] = 1;
+    } else {
+      for (let index = 0; index < length; index++) {
+        const group = groups[index]!;
+        if (seen[group] === 0) {
+          bestRows[group] = startRow + index;
+          seen[group] = 1;
+        }
+      }
+    }
+    this.previousRow = startRow + length - 1;
   }
 
   /**
@@ -183,8 +216,15 @@ class FirstLastAccumulator implements GroupedAccumulator {
   }
 
   result(group: number): TimedValue | null {
-    if (group >= this.seen.length || this.seen[group] === 0) return null;
-    const row = this.bestRows[group]!;
-    return { timeMs: this.rowOrderIsTimeOrder ? this.time.values[row]! : this.bestTimes[group]!, value: this.read(row) };
+    const source = this.source;
+    if (group >= source.seen.length || source.seen[group] === 0) return null;
+    const row = source.bestRows[group]!;
+    return { timeMs: source.rowOrderIsTimeOrder ? source.time.values[row]! : source.bestTimes[group]!, value: this.read(row) };
   }
+}
+
+function rowsOfRange(startRow: number, length: number): Uint32Array {
+  const rows = new Uint32Array(length);
+  for (let index = 0; index < length; index++) rows[index] = startRow + index;
+  return rows;
 }

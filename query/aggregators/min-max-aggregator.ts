@@ -69,6 +69,27 @@ class MaxAccumulator implements GroupedAccumulator {
     else if (input.kind === 'rows') this.maxRows(input, rows, groups, length);
   }
 
+  aggregateRange(startRow: number, groups: Uint32Array, length: number, groupCount: number): void {
+    const input = this.input;
+    if (input.kind !== 'rows' || input.nulls !== null) {
+      const rows = new Uint32Array(length);
+      for (let index = 0; index < length; index++) rows[index] = startRow + index;
+      this.aggregate(rows, groups, length);
+      return;
+    }
+    const state = this.state;
+    if (groupCount > state.values.length) state.grow(groupCount);
+    const { values: best, seen } = state;
+    const values = input.values;
+    const sign = this.sign;
+    for (let index = 0; index < length; index++) {
+      const group = groups[index]!;
+      const value = sign * values[startRow + index]!;
+      if (value > best[group]!) best[group] = value;
+      seen[group] = 1;
+    }
+  }
+
   private maxRows(input: RowNumericInput, rows: Uint32Array, groups: Uint32Array, length: number): void {
     const state = this.state;
     let { values: best, seen } = state;

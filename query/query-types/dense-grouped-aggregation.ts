@@ -3,7 +3,7 @@
 // bucket and dimension ids is its group id, so there is no group table and no per-group allocation
 // while rows are folded. Buckets are consecutive granularity buckets precomputed from the first and
 // last selected row, so bucket ids come from walking boundaries, not from a call per row.
-import type { GroupedAccumulator } from '../aggregators/aggregator-factory.js';
+import { foldingAccumulators, type GroupedAccumulator } from '../aggregators/aggregator-factory.js';
 import type { EncodedDimension } from '../dimensions/dimension-encoder.js';
 import type { Granularity } from '../granularity.js';
 import type { SegmentSlice } from '../segment-slice.js';
@@ -62,10 +62,11 @@ export function aggregateDense(
   deadlineMs: number,
 ): SegmentGroups {
   const accumulators = spec.aggregations.map((aggregator) => aggregator.accumulator(slice.segment));
+  const folding = foldingAccumulators(accumulators);
   const rowCount = selectionLength(selection);
   const walker = new BucketWalker(slice.segment.time(), plan.bucketStarts);
   const keys = new Uint32Array(Math.min(rowCount, ROWS_PER_DEADLINE_CHECK));
-  const scratchRows = new Uint32Array(selection.kind === 'range' && accumulators.some((accumulator) => accumulator.aggregateRange === undefined) ? keys.length : 0);
+  const scratchRows = new Uint32Array(selection.kind === 'range' && folding.some((accumulator) => accumulator.aggregateRange === undefined) ? keys.length : 0);
   const seen = new Uint8Array(plan.keySpace);
   for (let offset = 0; offset < rowCount; offset += ROWS_PER_DEADLINE_CHECK) {
     const length = Math.min(ROWS_PER_DEADLINE_CHECK, rowCount - offset);
@@ -75,14 +76,14 @@ export function aggregateDense(
       else walker.assignRange(startRow, length, keys);
       encodeRangeKeys(dimensions, plan.radices, startRow, length, keys);
       markSeen(seen, keys, length);
-      aggregateRange(accumulators, startRow, keys, length, plan.keySpace, scratchRows);
+      aggregateRange(folding, startRow, keys, length, plan.keySpace, scratchRows);
     } else {
       const batch = selection.rows.subarray(offset, offset + length);
       if (plan.bucketStarts.length === 1) keys.fill(0, 0, length);
       else walker.assignRows(batch, keys);
       encodeRowKeys(dimensions, plan.radices, batch, keys);
       markSeen(seen, keys, length);
-      for (const accumulator of accumulators) accumulator.aggregate(batch, keys, length);
+      for (const accumulator of folding) accumulator.aggregate(batch, keys, length);
     }
     checkDeadline(deadlineMs);
   }

@@ -1,7 +1,7 @@
 // The per-segment engine shared by groupBy and topN: rows → (time bucket, dimension ids) → dense
 // group ids → aggregator accumulators. Values stay dictionary ids until the caller reads the groups.
 import { SedimentError } from '../../cluster/errors.js';
-import type { AggregatorFactory, GroupedAccumulator } from '../aggregators/aggregator-factory.js';
+import { foldingAccumulators, type AggregatorFactory, type GroupedAccumulator } from '../aggregators/aggregator-factory.js';
 import { DimensionIdGatherer } from '../dimensions/dimension-id-gatherer.js';
 import { encodeDimension, type EncodedDimension } from '../dimensions/dimension-encoder.js';
 import type { DimensionSpec } from '../dimensions/dimension-spec.js';
@@ -53,6 +53,7 @@ export function aggregateGroups(spec: GroupingSpec, slice: SegmentSlice, deadlin
   const table = groupTableFor(keyEncoder.keySpace, rows.length);
   const assigner = new BucketAssigner(spec.granularity);
   const accumulators = spec.aggregations.map((aggregator) => aggregator.accumulator(segment));
+  const folding = foldingAccumulators(accumulators);
   const groupBuckets: number[] = [];
   const groupIds: number[][] = encoded.map(() => []);
   const batchBuckets = new Uint32Array(Math.min(rows.length, ROWS_PER_DEADLINE_CHECK));
@@ -85,7 +86,7 @@ export function aggregateGroups(spec: GroupingSpec, slice: SegmentSlice, deadlin
       }
       groups[entry] = group;
     }
-    for (const accumulator of accumulators) accumulator.aggregate(gatherer.rows, groups, length);
+    for (const accumulator of folding) accumulator.aggregate(gatherer.rows, groups, length);
     checkDeadline(deadlineMs);
   }
   return segmentGroups(encoded, assigner.bucketStarts, groupBuckets, groupIds, accumulators);

@@ -29,17 +29,42 @@ export function finalizeMetrics(
   into: Record<string, unknown>,
 ): Record<string, unknown> {
   if (postAggregations.length > 0) {
-    const row: Record<string, unknown> = {};
-    aggregations.forEach((aggregator, index) => (row[aggregator.name] = partials[index]));
-    const finalize = (name: string, value: unknown): unknown => {
-      const aggregator = aggregations.find((candidate) => candidate.name === name);
-      return aggregator === undefined ? value : aggregator.finalize(value);
-    };
+    const { template, finalize } = postAggregationInputs(aggregations);
+    const row: Record<string, unknown> = { ...template };
+    for (let index = 0; index < aggregations.length; index++) row[aggregations[index]!.name] = partials[index];
     for (const postAggregator of postAggregations) row[postAggregator.name] = postAggregator.compute(row, finalize);
-    aggregations.forEach((aggregator, index) => (into[aggregator.name] = aggregator.finalize(partials[index])));
+    for (let index = 0; index < aggregations.length; index++) into[aggregations[index]!.name] = aggregations[index]!.finalize(partials[index]);
     for (const postAggregator of postAggregations) into[postAggregator.name] = row[postAggregator.name];
     return into;
   }
-  aggregations.forEach((aggregator, index) => (into[aggregator.name] = aggregator.finalize(partials[index])));
+  for (let index = 0; index < aggregations.length; index++) into[aggregations[index]!.name] = aggregations[index]!.finalize(partials[index]);
   return into;
+}
+
+interface PostAggregationInputs {
+  /** An object with every aggregator's name, copied per row so rows share one shape. */
+  readonly template: Readonly<Record<string, unknown>>;
+  /** Finalizes a named aggregator's partial; other names' values pass through. */
+  readonly finalize: (name: string, value: unknown) => unknown;
+}
+
+/** Built once per aggregations list (a query's), not once per row. */
+const inputsByAggregations = new WeakMap<readonly AggregatorFactory[], PostAggregationInputs>();
+
+function postAggregationInputs(aggregations: readonly AggregatorFactory[]): PostAggregationInputs {
+  let inputs = inputsByAggregations.get(aggregations);
+  if (inputs === undefined) {
+    const byName = new Map(aggregations.map((aggregator) => [aggregator.name, aggregator]));
+    const template: Record<string, unknown> = {};
+    for (const aggregator of aggregations) template[aggregator.name] = null;
+    inputs = {
+      template,
+      finalize: (name, value) => {
+        const aggregator = byName.get(name);
+        return aggregator === undefined ? value : aggregator.finalize(value);
+      },
+    };
+    inputsByAggregations.set(aggregations, inputs);
+  }
+  return inputs;
 }

@@ -1,4 +1,5 @@
 // timeseries: per segment, one group per time bucket; merge by bucket; finalize in time order.
+import { foldingAccumulators } from '../../aggregators/aggregator-factory.js';
 import { bucketBoundaries } from '../../granularities/parse-granularity.js';
 import type { SegmentSlice } from '../../segment-slice.js';
 import { BucketAssigner } from '../bucket-assigner.js';
@@ -23,12 +24,13 @@ export function runTimeseriesSegment(query: TimeseriesQuery, slice: SegmentSlice
   const time = segment.time();
   const rows = selectRows(slice, query.filter);
   const accumulators = query.aggregations.map((aggregator) => aggregator.accumulator(segment));
+  const folding = foldingAccumulators(accumulators);
   const assigner = new BucketAssigner(query.granularity);
   const groups = new Uint32Array(Math.min(rows.length, ROWS_PER_DEADLINE_CHECK));
   for (let offset = 0; offset < rows.length; offset += ROWS_PER_DEADLINE_CHECK) {
     const batch = rows.subarray(offset, offset + ROWS_PER_DEADLINE_CHECK);
     assigner.assign(time, batch, batch.length, groups);
-    for (const accumulator of accumulators) accumulator.aggregate(batch, groups, batch.length);
+    for (const accumulator of folding) accumulator.aggregate(batch, groups, batch.length);
     checkDeadline(deadlineMs);
   }
   const allTimestampMs = clipped[0]!.startMs;

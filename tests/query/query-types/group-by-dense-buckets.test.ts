@@ -25,18 +25,43 @@ describe('groupBy dense (bucket × dimension) aggregation', () => {
     rows,
   );
 
+  // Several first/last aggregators on __time share one fold (foldingAccumulators); each must still
+  // read its own column, and ties in __time go to the later row for last, the earlier for first.
+  const inTimeOrder = rows.map((row, index) => ({ row, index })).sort((left, right) => left.row.__time - right.row.__time || left.index - right.index).map(({ row }) => row);
+
+  interface Group {
+    count: number;
+    sum: number | null;
+    max: number | null;
+    min: number | null;
+    first: number | null;
+    last: number | null;
+    lastHost: string | null;
+    lastTime: number;
+  }
+
   function reference(intervals: readonly [number, number][], host: string | null): string[] {
-    const groups = new Map<string, { count: number; sum: number | null }>();
-    for (const row of rows) {
+    const groups = new Map<string, Group>();
+    for (const row of inTimeOrder) {
       if (!intervals.some(([startMs, endMs]) => row.__time >= startMs && row.__time < endMs)) continue;
       if (host !== null && row.host !== host) continue;
       const key = `${new Date(row.__time - (row.__time % HOUR_MS)).toISOString()}|${row.host}`;
-      const group = groups.get(key) ?? { count: 0, sum: null };
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { count: 0, sum: null, max: null, min: null, first: row.value, last: null, lastHost: null, lastTime: 0 };
+        groups.set(key, group);
+      }
       group.count++;
-      if (row.value !== null) group.sum = (group.sum ?? 0) + row.value;
-      groups.set(key, group);
+      if (row.value !== null) {
+        group.sum = (group.sum ?? 0) + row.value;
+        group.max = Math.max(group.max ?? Number.NEGATIVE_INFINITY, row.value);
+        group.min = Math.min(group.min ?? Number.POSITIVE_INFINITY, row.value);
+      }
+      group.last = row.value;
+      group.lastHost = row.host;
+      group.lastTime = row.__time;
     }
-    return [...groups].map(([key, group]) => `${key}|${group.count}|${group.sum}`).sort();
+    return [...groups].map(([key, group]) => `${key}|${Object.values(group).join('|')}`).sort();
   }
 
   function actual(intervals: readonly [number, number][], host: string | null): string[] {
@@ -50,11 +75,18 @@ describe('groupBy dense (bucket × dimension) aggregation', () => {
       aggregations: [
         { type: 'count', name: 'rows' },
         { type: 'longSum', name: 'sum', fieldName: 'value' },
+        { type: 'longMax', name: 'max', fieldName: 'value' },
+        { type: 'longMin', name: 'min', fieldName: 'value' },
+        { type: 'longFirst', name: 'first', fieldName: 'value' },
+        { type: 'longLast', name: 'last', fieldName: 'value' },
+        { type: 'stringLast', name: 'lastHost', fieldName: 'host' },
+        { type: 'longMax', name: 'lastTime', fieldName: '__time' },
       ],
     });
     const slices = [{ segment, intervals: intervals.map(([startMs, endMs]) => ({ startMs, endMs })) }];
     const result = runQuery(query, slices) as { timestamp: string; event: Record<string, unknown> }[];
-    return result.map((row) => `${row.timestamp}|${row.event['host']}|${row.event['rows']}|${row.event['sum']}`).sort();
+    const names = ['rows', 'sum', 'max', 'min', 'first', 'last', 'lastHost', 'lastTime'];
+    return result.map((row) => `${row.timestamp}|${row.event['host']}|${names.map((name) => row.event[name]).join('|')}`).sort();
   }
 
   it('matches a reference over one contiguous range', () => {
