@@ -1,6 +1,7 @@
 // groupBy: per segment, group on dictionary ids; merge groups by value; finalize with post-aggregators,
 // having, ordering and limit.
 import { limitSpecOrder, naturalOrder, type SortableRow } from '../../limit/row-comparator.js';
+import { topRows } from '../../limit/top-rows.js';
 import type { SegmentSlice } from '../../segment-slice.js';
 import { checkDeadline } from '../deadline.js';
 import { aggregateGroups } from '../grouped-aggregation.js';
@@ -47,9 +48,11 @@ export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | nu
   const { limitSpec } = query;
   const order =
     limitSpec === null ? naturalOrder(dimensionNames) : limitSpecOrder(limitSpec, dimensionNames, query.aggregations, query.postAggregations, query.context.sortByDimsFirst);
-  rows.sort(order);
-  if (limitSpec !== null) {
-    rows = rows.slice(limitSpec.offset, limitSpec.limit === null ? undefined : limitSpec.offset + limitSpec.limit);
+  if (limitSpec === null || limitSpec.limit === null) {
+    rows.sort(order);
+    if (limitSpec !== null) rows = rows.slice(limitSpec.offset);
+  } else {
+    rows = topRows(rows, order, limitSpec.offset + limitSpec.limit).slice(limitSpec.offset);
   }
   const timestamps = new TimestampFormatter(query.granularity);
   return rows.map((row) => ({ version: 'v1', timestamp: timestamps.format(row.timestampMs), event: row.event }));

@@ -1,11 +1,10 @@
 // timeseries: per segment, one group per time bucket; merge by bucket; finalize in time order.
-import { foldingAccumulators } from '../../aggregators/aggregator-factory.js';
 import { bucketBoundaries } from '../../granularities/parse-granularity.js';
 import type { SegmentSlice } from '../../segment-slice.js';
-import { BucketAssigner } from '../bucket-assigner.js';
-import { checkDeadline, ROWS_PER_DEADLINE_CHECK } from '../deadline.js';
-import { combinePartials, emptyPartials, finalizeMetrics, partialsOfGroup } from '../metric-values.js';
-import { clippedIntervals, selectRows } from '../selected-rows.js';
+import { checkDeadline } from '../deadline.js';
+import { aggregateGroups } from '../grouped-aggregation.js';
+import { combinePartials, emptyPartials, finalizeMetrics } from '../metric-values.js';
+import { clippedIntervals } from '../selected-rows.js';
 import { emptyAllTimestamp, formatBucketTimestamp } from '../timestamps.js';
 import type { TimeseriesQuery } from './timeseries-query.js';
 
@@ -20,24 +19,12 @@ export function runTimeseriesSegment(query: TimeseriesQuery, slice: SegmentSlice
   const buckets = new Map<number, unknown[]>();
   const clipped = clippedIntervals(slice);
   if (clipped.length === 0) return { queryType: 'timeseries', buckets };
-  const { segment } = slice;
-  const time = segment.time();
-  const rows = selectRows(slice, query.filter);
-  const accumulators = query.aggregations.map((aggregator) => aggregator.accumulator(segment));
-  const folding = foldingAccumulators(accumulators);
-  const assigner = new BucketAssigner(query.granularity);
-  const groups = new Uint32Array(Math.min(rows.length, ROWS_PER_DEADLINE_CHECK));
-  for (let offset = 0; offset < rows.length; offset += ROWS_PER_DEADLINE_CHECK) {
-    const batch = rows.subarray(offset, offset + ROWS_PER_DEADLINE_CHECK);
-    assigner.assign(time, batch, batch.length, groups);
-    for (const accumulator of folding) accumulator.aggregate(batch, groups, batch.length);
-    checkDeadline(deadlineMs);
-  }
+  // A groupBy without dimensions: one group per bucket, on the same dense row-range loops.
+  const groups = aggregateGroups({ ...query, dimensions: [], maxGroups: Number.POSITIVE_INFINITY }, slice, deadlineMs);
   const allTimestampMs = clipped[0]!.startMs;
-  if (rows.length > 0) {
-    assigner.bucketStarts.forEach((startMs, index) => {
-      buckets.set(query.granularity.isAll ? allTimestampMs : startMs, partialsOfGroup(accumulators, index));
-    });
+  for (let group = 0; group < groups.groupCount; group++) {
+    const startMs = query.granularity.isAll ? allTimestampMs : groups.bucketStarts[groups.groupBuckets[group]!]!;
+    buckets.set(startMs, groups.partials(group));
   }
   if (!query.context.skipEmptyBuckets) fillEmptyBuckets(query, clipped, buckets);
   return { queryType: 'timeseries', buckets };

@@ -7,6 +7,7 @@ import { finalizeMetrics } from '../metric-values.js';
 import { checkDeadline } from '../deadline.js';
 import { clippedIntervals } from '../selected-rows.js';
 import { formatBucketTimestamp } from '../timestamps.js';
+import { topRows } from '../../limit/top-rows.js';
 import { topNComparator } from './topn-ordering.js';
 import type { TopNQuery } from './topn-query.js';
 
@@ -47,11 +48,10 @@ export function finalizeTopN(query: TopNQuery, merged: TopNPartial | null): unkn
   return [...byBucket]
     .sort((left, right) => left[0] - right[0])
     .map(([timestampMs, rows]) => {
-      const results = rows
+      const finalized = rows
         .map((row) => finalizeMetrics(query.aggregations, query.postAggregations, row.partials, { [query.dimension.outputName]: row.values[0] ?? null }))
-        .filter(keep)
-        .sort(compare)
-        .slice(0, query.threshold);
+        .filter(keep);
+      const results = topRows(finalized, compare, query.threshold);
       return { timestamp: formatBucketTimestamp(query.granularity, timestampMs), result: results };
     });
 }
