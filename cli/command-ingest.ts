@@ -25,7 +25,7 @@ export async function ingestCommand(specPath: string, options: IngestOptions): P
   // Whatever the config names: SQLite + local disk on the embedded defaults, PostgreSQL + S3 in a cluster.
   const store = await openMetadataStore(config, createLogger('sediment-ingest'));
   try {
-    const runner = new TaskRunner({ store, deepStorage: openDeepStorage(config), workDir: join(config.dataDir, 'task-work') });
+    const runner = new TaskRunner({ store, deepStorage: await openDeepStorage(config), workDir: join(config.dataDir, 'task-work') });
     const id = await runner.submit(spec);
     const bar = new ProgressBar();
     const timer = setInterval(() => {

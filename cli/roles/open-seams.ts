@@ -7,20 +7,24 @@ import type { IngestionMetadataStore } from '../../cluster/ingestion-metadata-st
 import { LocalDeepStorage } from '../../cluster/local-deep-storage.js';
 import type { Logger } from '../../cluster/logger.js';
 import type { MetadataStore } from '../../cluster/metadata-store.js';
-import { PostgresMetadataStore } from '../../cluster/postgres-metadata-store.js';
-import { S3DeepStorage } from '../../cluster/s3-deep-storage.js';
 import { SqliteMetadataStore } from '../../cluster/sqlite-metadata-store.js';
-import { ZookeeperDiscovery } from '../../cluster/zookeeper-discovery.js';
+
+// PostgreSQL, S3 and ZooKeeper clients load only when configured: together they are ~300 ms of
+// start-up the embedded defaults do not need.
 
 /** The configured metadata store; both kinds also hold the streaming supervisors' state. */
 export async function openMetadataStore(config: SedimentConfig, log: Logger): Promise<MetadataStore & IngestionMetadataStore> {
-  if (config.metadata.type === 'postgres') return PostgresMetadataStore.open({ connectionString: config.metadata.connectionString! }, log);
+  if (config.metadata.type === 'postgres') {
+    const { PostgresMetadataStore } = await import('../../cluster/postgres-metadata-store.js');
+    return PostgresMetadataStore.open({ connectionString: config.metadata.connectionString! }, log);
+  }
   return SqliteMetadataStore.open(config.metadata.path);
 }
 
-export function openDeepStorage(config: SedimentConfig): DeepStorage {
+export async function openDeepStorage(config: SedimentConfig): Promise<DeepStorage> {
   const settings = config.deepStorage;
   if (settings.type === 'local') return new LocalDeepStorage(settings.dir);
+  const { S3DeepStorage } = await import('../../cluster/s3-deep-storage.js');
   return new S3DeepStorage({
     bucket: settings.bucket!,
     ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
@@ -35,5 +39,6 @@ export function openDeepStorage(config: SedimentConfig): DeepStorage {
 /** ZooKeeper when a connect string is configured, else in-process (every role in this process). */
 export async function openDiscovery(config: SedimentConfig, log: Logger): Promise<Discovery> {
   if (config.zookeeper.connectString === '') return new InProcessDiscovery();
+  const { ZookeeperDiscovery } = await import('../../cluster/zookeeper-discovery.js');
   return ZookeeperDiscovery.open({ connectString: config.zookeeper.connectString, basePath: config.zookeeper.basePath, sessionTimeoutMs: config.zookeeper.sessionTimeoutMs, log });
 }

@@ -7,6 +7,7 @@
 // is remembered in this process only, like the all-in-one's.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { DeepStorage } from '../../cluster/deep-storage.js';
 import type { SedimentConfig } from '../../cluster/config.js';
 import type { Discovery, ServerAnnouncement } from '../../cluster/discovery.js';
 import { DiscoveryServedSegments } from '../../cluster/discovery-served-segments.js';
@@ -20,7 +21,6 @@ import { AnnouncementHandoffWatcher } from '../../realtime/stream/handoff-watche
 import { RealtimeSegments } from '../../realtime/stream/realtime-segments.js';
 import { SegmentAllocator } from '../../realtime/stream/segment-allocator.js';
 import { SupervisorManager } from '../../realtime/stream/supervisor-manager.js';
-import { openDeepStorage } from './open-seams.js';
 import { RealtimePieceAnnouncer } from './realtime-piece-announcer.js';
 
 /** Long enough for every broker to hear the historical's announcement before the pieces go. */
@@ -30,6 +30,8 @@ export interface RealtimeRoleDependencies {
   readonly config: SedimentConfig;
   readonly store: MetadataStore & IngestionMetadataStore;
   readonly discovery: Discovery;
+  /** Where published segments are pushed (see open-seams' openDeepStorage). */
+  readonly deepStorage: DeepStorage;
   readonly log: Logger;
   /** Called after a publish commits, e.g. to run a coordinator of this process at once. */
   readonly onPublished?: (segments: readonly SegmentRecord[]) => Promise<void> | void;
@@ -51,7 +53,7 @@ export function registerRealtimeRole(app: FastifyInstance, dependencies: Realtim
   const servedByHistoricals = new DiscoveryServedSegments(discovery, 'historical');
   const supervisors = new SupervisorManager({
     store,
-    deepStorage: openDeepStorage(config),
+    deepStorage: dependencies.deepStorage,
     allocator: new SegmentAllocator(store),
     announcer: pieces,
     handoff: new AnnouncementHandoffWatcher(servedByHistoricals),

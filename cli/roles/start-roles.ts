@@ -70,7 +70,7 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     registerCoordinatorClusterRoutes(app, { coordinator: parts.coordinator, isLeader: () => leader, includeLoadStatus: true });
   }
   if (roles.includes('historical')) {
-    const cache = new SegmentCache(config.segmentCache.dir, openDeepStorage(config), { maxSizeBytes: config.segmentCache.maxSizeBytes });
+    const cache = new SegmentCache(config.segmentCache.dir, await openDeepStorage(config), { maxSizeBytes: config.segmentCache.maxSizeBytes });
     parts.historical = new SegmentManager(cache);
     registerHistoricalRoutes(app, parts.historical);
   }
@@ -86,7 +86,7 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     const onPublished = async (): Promise<void> => {
       if (leader) await parts.coordinator?.runOnce();
     };
-    parts.realtime = registerRealtimeRole(app, { config, store: parts.store!, discovery, log, onPublished });
+    parts.realtime = registerRealtimeRole(app, { config, store: parts.store!, discovery, deepStorage: await openDeepStorage(config), log, onPublished });
   }
 
   await app.listen({ port: config.port, host: config.host });

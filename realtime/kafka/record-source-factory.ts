@@ -3,7 +3,7 @@
 import type { InProcessStream } from '../stream/in-process-stream.js';
 import type { PartitionOffsetRange, RecordSource } from '../stream/record-source.js';
 import type { SourceFactory } from '../stream/supervisor.js';
-import { KafkaRecordSource } from './kafka-record-source.js';
+import { LazyKafkaRecordSource } from './lazy-kafka-record-source.js';
 
 /** The `bootstrap.servers` value that selects an in-process stream, named by the spec's topic. */
 export const IN_PROCESS_SERVERS = 'in-process';
@@ -33,6 +33,6 @@ export function recordSourceFactory(inProcessStreams: ReadonlyMap<string, InProc
       const stream = ioConfig.topic === null ? undefined : inProcessStreams.get(ioConfig.topic);
       return stream === undefined ? new MissingStreamSource(ioConfig.topic ?? '(pattern)') : stream.source();
     }
-    return new KafkaRecordSource({ consumerProperties: ioConfig.consumerProperties, topic: ioConfig.topic, topicPattern: ioConfig.topicPattern, name });
+    return new LazyKafkaRecordSource({ consumerProperties: ioConfig.consumerProperties, topic: ioConfig.topic, topicPattern: ioConfig.topicPattern, name });
   };
 }
