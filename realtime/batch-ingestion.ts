@@ -9,14 +9,13 @@ import type { DimensionSchema } from './dimensions-spec.js';
 import { IncrementalIndex } from './incremental-index.js';
 import { indexSchemaOf } from './index-schema-of.js';
 import type { IndexTaskSpec } from './index-task-spec.js';
-import { FlatJsonScanner } from './flat-json-scanner.js';
-import { openDecoded, readInputRecords, type InputRecord } from './input-format.js';
+import { openDecoded, readInputRecords } from './input-format.js';
 import { readLineBatches } from './json-line-batches.js';
-import { isBlank, parseLine } from './json-reader.js';
-import { InputRowParser } from './input-row.js';
 import { listInputEntities, type InputEntity } from './input-source.js';
 import { MergingCursor } from './merging-cursor.js';
+import { ingestionParallelism, readInParallel, type IngestionParallelism } from './parallel-ingestion.js';
 import type { RowCursor } from './row-cursor.js';
+import { RowFeeder } from './row-feeder.js';
 import { RowStats } from './row-stats.js';
 import { SegmentBuilder, writeSegmentColumns, type SegmentInfoBase } from './segment-builder.js';
 import { SpillCursor } from './spill-cursor.js';
@@ -51,40 +50,54 @@ class BatchIngestionRun {
   readonly stats: RowStats;
   readonly finalSegments: BatchIngestionResult['segments'] = [];
   private readonly index: IncrementalIndex;
-  private readonly parser: InputRowParser;
-  /** Set when every line can try the fast JSON path (see scannerFor). */
-  private readonly scanner: FlatJsonScanner | null;
+  private readonly feeder: RowFeeder;
   private readonly spills: string[] = [];
+  /** Name of the entity being read, for parse-exception locations. */
+  private entityName = '';
   private bytesRead = 0;
   private bytesTotal = 0;
 
   constructor(
     private readonly spec: IndexTaskSpec,
     private readonly options: BatchIngestionOptions,
+    private readonly parallelism: IngestionParallelism,
   ) {
     this.stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
     this.index = new IncrementalIndex(indexSchemaOf(spec));
-    this.parser = new InputRowParser(spec);
-    this.scanner = scannerFor(spec, this.index);
+    const stats = this.stats;
+    this.feeder = new RowFeeder(spec, this.index, {
+      processed: () => stats.processed(),
+      thrownAway: () => stats.thrownAway(),
+      unparseable: (line, message) => stats.unparseable(`${this.entityName}, line ${line}`, message),
+      processedWithError: (line, message) => stats.processedWithError(`${this.entityName}, line ${line}`, message),
+    });
   }
 
   async readAll(entities: readonly InputEntity[]): Promise<void> {
     this.bytesTotal = entities.reduce((total, entity) => total + entity.sizeBytes, 0);
+    if (await this.readInParallel(entities)) return;
     for (const entity of entities) {
-      await this.readEntity(entity);
+      this.entityName = entity.name;
+      await (this.feeder.readsLines ? this.scanEntity(entity) : this.readEntity(entity));
       this.reportProgress();
     }
     this.stats.counts.processedBytes = this.bytesRead;
   }
 
+  /** Worker threads read the input when its shape allows (see parallel-ingestion.ts); false: read it here. */
+  private async readInParallel(entities: readonly InputEntity[]): Promise<boolean> {
+    const { signal, onProgress } = this.options;
+    const progress = (bytesRead: number, rowsProcessed: number): void => onProgress?.({ bytesRead, bytesTotal: this.bytesTotal, rowsProcessed });
+    return readInParallel(this.spec, entities, this.index, this.stats, this.parallelism, { onProgress: progress, ...(signal === undefined ? {} : { signal }) });
+  }
+
   private async readEntity(entity: InputEntity): Promise<void> {
-    if (this.scanner !== null) return this.scanEntity(entity, this.scanner);
     let rowsSinceProgress = 0;
     for await (const batch of readInputRecords(entity, this.spec.inputFormat, (count) => (this.bytesRead += count))) {
       for (const record of batch) {
         // Spilling before a row (not after) means an input that fits exactly never spills.
         if (this.index.rowCount >= this.spec.maxRowsInMemory) await this.spill();
-        this.readRecord(entity, record);
+        this.feeder.feedRecord(record);
         if (++rowsSinceProgress === PROGRESS_INTERVAL_ROWS) {
           rowsSinceProgress = 0;
           this.options.signal?.throwIfAborted();
@@ -94,52 +107,19 @@ class BatchIngestionRun {
     }
   }
 
-  /** The fast JSON path: lines the scanner reads go straight into the index, others as readRecord. */
-  private async scanEntity(entity: InputEntity, scanner: FlatJsonScanner): Promise<void> {
+  /** JSON lines: fed from the raw bytes, PROGRESS_INTERVAL_ROWS lines at a time. */
+  private async scanEntity(entity: InputEntity): Promise<void> {
     const stream = openDecoded(entity, (count) => (this.bytesRead += count));
-    const intervals = this.spec.intervals;
-    let rowsSinceProgress = 0;
     for await (const batch of readLineBatches(stream)) {
-      const { bytes, starts, ends } = batch;
-      for (let index = 0; index < batch.count; index++) {
-        if (this.index.rowCount >= this.spec.maxRowsInMemory) await this.spill();
-        const start = starts[index]!;
-        const end = ends[index]!;
-        if (scanner.scan(bytes, start, end)) {
-          if (intervals !== null && !withinIntervals(intervals, scanner.timestampMs)) this.stats.thrownAway();
-          else {
-            this.index.addStaged(scanner.timestampMs, scanner.metricInputs);
-            this.stats.processed();
-          }
-        } else {
-          const text = bytes.toString('utf8', start, end);
-          if (!isBlank(text)) this.readRecord(entity, parseLine(text, batch.firstLine + index));
-        }
-        if (++rowsSinceProgress === PROGRESS_INTERVAL_ROWS) {
-          rowsSinceProgress = 0;
+      for (let line = 0; line < batch.count; ) {
+        const to = Math.min(batch.count, line + PROGRESS_INTERVAL_ROWS);
+        line = this.feeder.feedLines(batch, line, to, this.spec.maxRowsInMemory);
+        if (line < to) await this.spill();
+        else {
           this.options.signal?.throwIfAborted();
           this.reportProgress();
         }
       }
-    }
-  }
-
-  /** Parses one record into the index, counting it; throws once maxParseExceptions is exceeded. */
-  private readRecord(entity: InputEntity, record: InputRecord): void {
-    const { stats, parser } = this;
-    if (record.fields === null) {
-      stats.unparseable(`${entity.name}, line ${record.line}`, record.error);
-      return;
-    }
-    const outcome = parser.parse(record.fields);
-    if (outcome === 'unparseable') {
-      stats.unparseable(`${entity.name}, line ${record.line}`, parser.error);
-    } else if (outcome === 'thrownAway') {
-      stats.thrownAway();
-    } else {
-      const error = this.index.add(parser);
-      if (error === null) stats.processed();
-      else stats.processedWithError(`${entity.name}, line ${record.line}`, error);
     }
   }
 
@@ -267,26 +247,6 @@ class BatchIngestionRun {
   }
 }
 
-/**
- * The fast JSON path applies to JSON input with a fixed schema and nothing that needs the parsed
- * object: no transforms or transform filter, no schema discovery, no sketch metrics.
- */
-function scannerFor(spec: IndexTaskSpec, index: IncrementalIndex): FlatJsonScanner | null {
-  if (spec.inputFormat.type !== 'json' || spec.transformSpec.transforms.length > 0 || spec.transformSpec.filter !== null) return null;
-  if (spec.dimensionsSpec.discovery || spec.ingestionMetrics.some((metric) => metric.fold === 'hyperUnique' || metric.fieldName === '__time')) return null;
-  return new FlatJsonScanner({
-    timestampColumn: spec.timestampSpec.column,
-    parseTimestamp: spec.timestampSpec.parse,
-    dimensions: spec.dimensions.map((dimension) => ({ name: dimension.name, column: index.dimensionColumn(dimension.name)! })),
-    metricFields: spec.ingestionMetrics.map((metric) => metric.fieldName),
-  });
-}
-
-function withinIntervals(intervals: readonly TimeInterval[], timeMs: number): boolean {
-  for (const interval of intervals) if (timeMs >= interval.startMs && timeMs < interval.endMs) return true;
-  return false;
-}
-
 /** The first position in [from, to) whose time is at least `timeMs` (times ascend), else `to`. */
 function firstAtOrAfter(times: Float64Array, timeMs: number, from: number, to: number): number {
   let low = from;
@@ -305,9 +265,14 @@ function firstAtOrAfter(times: Float64Array, timeMs: number, from: number, to: n
  * segment file remains.
  */
 export async function runBatchIngestion(spec: IndexTaskSpec, options: BatchIngestionOptions): Promise<BatchIngestionResult> {
+  return runBatchIngestionWith(spec, options, ingestionParallelism());
+}
+
+/** runBatchIngestion with explicit parallelism (tests compare worker counts; 0 workers reads on this thread). */
+export async function runBatchIngestionWith(spec: IndexTaskSpec, options: BatchIngestionOptions, parallelism: IngestionParallelism): Promise<BatchIngestionResult> {
   options.signal?.throwIfAborted();
   const entities = await listInputEntities(spec.inputSource, 'spec.ioConfig.inputSource');
-  const run = new BatchIngestionRun(spec, options);
+  const run = new BatchIngestionRun(spec, options, parallelism);
   try {
     await run.readAll(entities);
     await run.writeFinalSegments();

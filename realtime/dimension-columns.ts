@@ -8,6 +8,7 @@ import type { DimensionSchema } from './dimensions-spec.js';
 import { toNumber, toStringDimensionValue, type DimensionValue } from './dimension-values.js';
 import { ByteInternTable } from './byte-intern-table.js';
 import { GrowableInt32Array } from './growable-arrays.js';
+import type { PartialDimension } from './partial-index.js';
 
 export interface DimensionColumn {
   readonly schema: DimensionSchema;
@@ -29,6 +30,14 @@ export interface DimensionColumn {
   keyAt(row: number): number;
   /** Appends the staged value as the next row. */
   commit(): void;
+  /** Parallel ingestion: stages a key this column already holds (one returned by importKeys). */
+  stageKey(key: number): void;
+  /** Parallel ingestion: the column as a partial index column (shares and reorders storage: clear() the column next). */
+  partial(): PartialDimension;
+  /** Parallel ingestion: interns other indexes' column values; returns, per partial, each of its rows' keys in this column. */
+  importPartials(partials: readonly PartialDimension[]): Int32Array[];
+  /** Parallel ingestion: appends rows holding the given keys of this column. */
+  appendKeys(keys: Int32Array): void;
   /** Appends nulls until there are `rowCount` rows (a dimension discovered after rows were added). */
   padTo(rowCount: number): void;
   /** The row's value. */
@@ -58,7 +67,8 @@ function latin1Of(bytes: Uint8Array, start: number, end: number): string {
 class StringDimensionColumn implements DimensionColumn {
   stagedKey = NULL_KEY;
   readonly stagingError = null;
-  private idOf = new Map<string, number>();
+  /** Id of each value; null after values were adopted wholesale, until the next intern() needs it. */
+  private idOf: Map<string, number> | null = new Map<string, number>();
   private values: (string | null)[] = [null];
   /** Multi-value lists: key -(index + 1) is lists[index]. */
   private listIndexOf = new Map<string, number>();
@@ -75,11 +85,12 @@ class StringDimensionColumn implements DimensionColumn {
 
   private intern(value: string | null): number {
     if (value === null) return NULL_KEY;
-    let id = this.idOf.get(value);
+    const idOf = (this.idOf ??= new Map(this.values.map((known, id) => [known as string, id])));
+    let id = idOf.get(value);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
-      this.idOf.set(value, id);
+      idOf.set(value, id);
     }
     return id;
   }
@@ -90,15 +101,68 @@ class StringDimensionColumn implements DimensionColumn {
       this.stagedKey = this.intern(value as string | null);
       return;
     }
-    const ids = value.map((item) => this.intern(item));
+    this.stagedKey = this.internList(value.map((item) => this.intern(item)));
+  }
+
+  private internList(ids: readonly number[]): number {
     const signature = ids.join(',');
     let index = this.listIndexOf.get(signature);
     if (index === undefined) {
       index = this.lists.length;
-      this.lists.push(ids);
+      this.lists.push([...ids]);
       this.listIndexOf.set(signature, index);
     }
-    this.stagedKey = -(index + 1);
+    return -(index + 1);
+  }
+
+  stageKey(key: number): void {
+    this.stagedKey = key;
+  }
+
+  /** Values sorted (null first) and keys renumbered to match, so the main thread merges dictionaries linearly. */
+  partial(): PartialDimension {
+    this.prepareCompare();
+    const ranks = this.ranks;
+    const keys = this.keys.data.subarray(0, this.keys.length);
+    for (let row = 0; row < keys.length; row++) {
+      const key = keys[row]!;
+      if (key >= 0) keys[row] = ranks[key]!;
+    }
+    const values = Array.from(this.byRank, (id) => this.values[id]!);
+    return { values, lists: this.lists.map((list) => list.map((id) => ranks[id]!)), keys, sorted: true };
+  }
+
+  importPartials(partials: readonly PartialDimension[]): Int32Array[] {
+    const empty = this.keys.length === 0 && this.values.length === 1 && this.lists.length === 0;
+    if (!empty || !partials.every((partial) => partial.sorted)) return partials.map((partial) => this.importKeys(partial));
+    // Adopt the merged sorted dictionary: ids are ranks, so prepareCompare has nothing left to do.
+    const { values, remaps } = mergeSortedDictionaries(partials.map((partial) => partial.values as readonly (string | null)[]));
+    this.values = values;
+    this.idOf = null;
+    this.byRank = Int32Array.from(values, (_, id) => id);
+    this.ranks = this.byRank;
+    this.rankedCount = values.length;
+    return partials.map((partial, index) => this.remapKeys(partial, remaps[index]!));
+  }
+
+  private importKeys(partial: PartialDimension): Int32Array {
+    const remap = new Int32Array(partial.values.length);
+    for (let key = 1; key < remap.length; key++) remap[key] = this.intern(partial.values[key] as string);
+    return this.remapKeys(partial, remap);
+  }
+
+  private remapKeys(partial: PartialDimension, remap: Int32Array): Int32Array {
+    const listRemap = partial.lists.map((list) => this.internList(list.map((key) => remap[key]!)));
+    const keys = new Int32Array(partial.keys.length);
+    for (let row = 0; row < keys.length; row++) {
+      const key = partial.keys[row]!;
+      keys[row] = key >= 0 ? remap[key]! : listRemap[-key - 1]!;
+    }
+    return keys;
+  }
+
+  appendKeys(keys: Int32Array): void {
+    appendAll(this.keys, keys);
   }
 
   stageAscii(bytes: Uint8Array, start: number, end: number, hash: number): boolean {
@@ -250,13 +314,39 @@ class NumericDimensionColumn implements DimensionColumn {
       return;
     }
     const value = this.schema.type === 'long' ? Math.trunc(number) : this.schema.type === 'float' ? Math.fround(number) : number;
+    this.stagedKey = this.intern(value);
+  }
+
+  private intern(value: number): number {
     let id = this.idOf.get(value);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
       this.idOf.set(value, id);
     }
-    this.stagedKey = id;
+    return id;
+  }
+
+  stageKey(key: number): void {
+    this.stagedKey = key;
+  }
+
+  partial(): PartialDimension {
+    return { values: this.values, lists: [], keys: this.keys.data.subarray(0, this.keys.length), sorted: false };
+  }
+
+  importPartials(partials: readonly PartialDimension[]): Int32Array[] {
+    return partials.map((partial) => {
+      const remap = new Int32Array(partial.values.length);
+      for (let key = 1; key < remap.length; key++) remap[key] = this.intern(partial.values[key] as number);
+      const keys = new Int32Array(partial.keys.length);
+      for (let row = 0; row < keys.length; row++) keys[row] = remap[partial.keys[row]!]!;
+      return keys;
+    });
+  }
+
+  appendKeys(keys: Int32Array): void {
+    appendAll(this.keys, keys);
   }
 
   stageAscii(): boolean {
@@ -314,6 +404,43 @@ class NumericDimensionColumn implements DimensionColumn {
     this.values = [Number.NaN];
     this.keys.clear();
   }
+}
+
+/**
+ * Merges sorted dictionaries (null first, then ascending unique strings) into one; remaps[i][key] is
+ * the merged id of dictionaries[i][key].
+ */
+function mergeSortedDictionaries(dictionaries: readonly (readonly (string | null)[])[]): { values: (string | null)[]; remaps: Int32Array[] } {
+  const values: (string | null)[] = [null];
+  const remaps = dictionaries.map((dictionary) => new Int32Array(dictionary.length));
+  const positions = dictionaries.map(() => 1);
+  for (;;) {
+    let smallest: string | null = null;
+    let found = false;
+    for (let index = 0; index < dictionaries.length; index++) {
+      const dictionary = dictionaries[index]!;
+      if (positions[index]! >= dictionary.length) continue;
+      const value = dictionary[positions[index]!] as string;
+      if (!found || value < (smallest as string)) smallest = value;
+      found = true;
+    }
+    if (!found) return { values, remaps };
+    const id = values.length;
+    values.push(smallest);
+    for (let index = 0; index < dictionaries.length; index++) {
+      const position = positions[index]!;
+      if (position < dictionaries[index]!.length && dictionaries[index]![position] === smallest) {
+        remaps[index]![position] = id;
+        positions[index] = position + 1;
+      }
+    }
+  }
+}
+
+function appendAll(target: GrowableInt32Array, keys: Int32Array): void {
+  target.reserve(keys.length);
+  target.data.set(keys, target.length);
+  target.length += keys.length;
 }
 
 export function createDimensionColumn(schema: DimensionSchema): DimensionColumn {

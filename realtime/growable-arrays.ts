@@ -5,12 +5,18 @@ export class GrowableInt32Array {
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length === this.data.length) this.reserve(1);
     this.data[this.length++] = value;
+  }
+
+  /** Makes room for `count` more values. */
+  reserve(count: number): void {
+    if (this.length + count <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + count) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 
   clear(): void {
@@ -24,12 +30,25 @@ export class GrowableFloat64Array {
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length === this.data.length) this.reserve(1);
     this.data[this.length++] = value;
+  }
+
+  /** Appends every value of `values`. */
+  pushAll(values: Float64Array): void {
+    this.reserve(values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+
+  /** Makes room for `count` more values. */
+  reserve(count: number): void {
+    if (this.length + count <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + count) size *= 2;
+    const grown = new Float64Array(size);
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 
   /** A copy of the filled part. */

@@ -11,6 +11,7 @@ import { createMetricColumn, type MetricColumn } from './metric-columns.js';
 import type { MetricValue } from './metric-values.js';
 import type { IngestionMetric } from './metrics-spec.js';
 import { GrowableFloat64Array } from './growable-arrays.js';
+import type { PartialIndex } from './partial-index.js';
 import type { RowCursor } from './row-cursor.js';
 import { RowKeyTable } from './row-key-table.js';
 import { SortedIndexRows } from './sorted-index-rows.js';
@@ -141,6 +142,57 @@ export class IncrementalIndex {
       if (!this.metricColumns[index]!.fold(target, raw) && error === null) error = unreadableMetric(raw, fieldName!);
     }
     return error;
+  }
+
+  /**
+   * Parallel ingestion: the rows as a partial index, sharing this index's storage; call clear()
+   * before adding again. Fixed schemas without sketches only.
+   */
+  partial(): PartialIndex {
+    return {
+      rowCount: this.rows,
+      times: this.times.data.subarray(0, this.rows),
+      dimensions: this.columns.map((column) => column.partial()),
+      metrics: this.metricColumns.map((column) => column.partialValues()),
+    };
+  }
+
+  /**
+   * Parallel ingestion: adds other indexes' rows (same schema), in order, after this index's rows, as
+   * if they had been added here in that order: under rollup, rows whose key this index already holds
+   * fold into it the way spills merge (order-insensitive metrics give the very same values).
+   */
+  appendPartials(partials: readonly PartialIndex[]): void {
+    const keys = this.columns.map((column, index) => column.importPartials(partials.map((partial) => partial.dimensions[index]!)));
+    partials.forEach((partial, index) => this.appendRows(partial, keys.map((columnKeys) => columnKeys[index]!)));
+  }
+
+  /** Appends a partial's rows whose dimension keys (in this index's columns) are `keys`. */
+  private appendRows(partial: PartialIndex, keys: readonly Int32Array[]): void {
+    const columns = this.columns;
+    if (!this.schema.rollup) {
+      columns.forEach((column, index) => column.appendKeys(keys[index]!));
+      this.times.pushAll(partial.times);
+      this.metricColumns.forEach((column, index) => column.appendPartials(partial.metrics[index]!));
+      this.rows += partial.rowCount;
+      return;
+    }
+    const metricColumns = this.metricColumns;
+    for (let row = 0; row < partial.rowCount; row++) {
+      for (let index = 0; index < columns.length; index++) columns[index]!.stageKey(keys[index]![row]!);
+      const time = partial.times[row]!;
+      const hash = this.keyTable.stagedHash(time, columns);
+      const existing = this.keyTable.find(hash, time, this.times.data, columns);
+      if (existing >= 0) {
+        for (let index = 0; index < metricColumns.length; index++) metricColumns[index]!.combinePartial(existing, partial.metrics[index]![row]!);
+        continue;
+      }
+      this.keyTable.insert(this.rows, hash);
+      for (let index = 0; index < columns.length; index++) columns[index]!.commit();
+      this.times.push(time);
+      for (let index = 0; index < metricColumns.length; index++) metricColumns[index]!.appendPartial(partial.metrics[index]![row]!);
+      this.rows++;
+    }
   }
 
   /** Drops all rows (after a spill); discovered dimensions stay known. */

@@ -20,6 +20,8 @@ export interface InputEntity {
   readonly sizeBytes: number;
   /** True when the bytes are gzip-compressed (decided by the .gz extension). */
   readonly gzipped: boolean;
+  /** The local file's absolute path (workers open byte ranges of it), or null for inline data. */
+  readonly filePath: string | null;
   /** A fresh stream of the stored bytes. */
   open(): Readable;
 }
@@ -64,14 +66,14 @@ async function localEntity(file: string, path: string): Promise<InputEntity> {
   } catch (error) {
     throw invalidInput(path, `cannot read input file '${file}': ${(error as Error).message}`);
   }
-  return { name: file, sizeBytes, gzipped: file.endsWith('.gz'), open: () => createReadStream(file) };
+  return { name: file, sizeBytes, gzipped: file.endsWith('.gz'), filePath: file, open: () => createReadStream(file) };
 }
 
 /** The entities of an input source, files in path order. */
 export async function listInputEntities(spec: InputSourceSpec, path: string): Promise<InputEntity[]> {
   if (spec.type === 'inline') {
     const bytes = Buffer.from(spec.data, 'utf8');
-    return [{ name: 'inline', sizeBytes: bytes.length, gzipped: false, open: () => Readable.from([bytes]) }];
+    return [{ name: 'inline', sizeBytes: bytes.length, gzipped: false, filePath: null, open: () => Readable.from([bytes]) }];
   }
   const files = new Set<string>();
   if (spec.baseDir !== null) {

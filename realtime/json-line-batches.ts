@@ -1,7 +1,7 @@
 // Splits a byte stream into lines without decoding it, for the fast JSON path: each batch is one
 // buffer and the [start, end) of every line in it (newline and one trailing CR removed; a UTF-8 BOM
-// removed from the first line), numbered as the general reader numbers them. A line split across
-// chunks is carried over by copying only its bytes.
+// removed from the first line unless the stream starts mid-file), numbered as the general reader
+// numbers them. A line split across chunks is carried over by copying only its bytes.
 import type { Readable } from 'node:stream';
 
 const NEWLINE = 0x0a;
@@ -20,7 +20,8 @@ function hasBom(bytes: Buffer, start: number, end: number): boolean {
   return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
 }
 
-export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBatch> {
+/** `stripBom` is false for a byte range that starts after the start of its file. */
+export async function* readLineBatches(stream: Readable, stripBom = true): AsyncGenerator<LineBatch> {
   let carried: Buffer | null = null;
   let line = 0;
   let starts = new Int32Array(4096);
@@ -46,7 +47,7 @@ export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBat
       let end = newline;
       if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
       line++;
-      starts[count] = line === 1 && hasBom(bytes, start, end) ? start + 3 : start;
+      starts[count] = line === 1 && stripBom && hasBom(bytes, start, end) ? start + 3 : start;
       ends[count] = end;
       count++;
       start = newline + 1;

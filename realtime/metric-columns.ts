@@ -4,6 +4,7 @@ import RoaringModule from 'roaring';
 import { assert } from '../cluster/errors.js';
 import { HyperLogLog } from '../query/hyper-log-log.js';
 import type { ColumnData } from '../segment-format/columns.js';
+import { GrowableFloat64Array } from './growable-arrays.js';
 import type { IngestionMetric } from './metrics-spec.js';
 import { addToSketch, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
 
@@ -18,6 +19,14 @@ export interface MetricColumn {
   foldNumber(row: number, value: number): void;
   /** The row's partial value (a sketch is the stored object itself, not a copy). */
   value(row: number): MetricValue;
+  /** Parallel ingestion: every row's partial value (NaN for null), for another index. Numeric metrics only. */
+  partialValues(): Float64Array;
+  /** Parallel ingestion: appends rows holding another index's partial values (NaN for null). */
+  appendPartials(values: Float64Array): void;
+  /** Parallel ingestion: appends one row holding another index's partial value (NaN for null). */
+  appendPartial(value: number): void;
+  /** Parallel ingestion: combines another index's partial value (NaN for null) into `row`, as spills merge. */
+  combinePartial(row: number, value: number): void;
   /** Drops every row. */
   clear(): void;
   /** The column of rows `order[0..]` in the segment column model (a copy). */
@@ -27,7 +36,7 @@ export interface MetricColumn {
 const { RoaringBitmap32 } = RoaringModule;
 
 /** Numeric values with NaN standing for null, in `order`, as a segment column. */
-function numericSnapshot(kind: 'long' | 'float' | 'double', source: readonly number[], order: Uint32Array): ColumnData {
+function numericSnapshot(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array): ColumnData {
   const values = kind === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
   const nullRows: number[] = [];
   for (let index = 0; index < order.length; index++) {
@@ -39,7 +48,7 @@ function numericSnapshot(kind: 'long' | 'float' | 'double', source: readonly num
 }
 
 class CountColumn implements MetricColumn {
-  private counts: number[] = [];
+  private counts = new GrowableFloat64Array();
 
   append(): boolean {
     this.counts.push(1);
@@ -47,7 +56,7 @@ class CountColumn implements MetricColumn {
   }
 
   fold(row: number): boolean {
-    this.counts[row]!++;
+    this.counts.data[row]!++;
     return true;
   }
 
@@ -56,24 +65,40 @@ class CountColumn implements MetricColumn {
   }
 
   foldNumber(row: number): void {
-    this.counts[row]!++;
+    this.counts.data[row]!++;
   }
 
   value(row: number): MetricValue {
-    return this.counts[row]!;
+    return this.counts.data[row]!;
+  }
+
+  partialValues(): Float64Array {
+    return this.counts.data.subarray(0, this.counts.length);
+  }
+
+  appendPartials(values: Float64Array): void {
+    this.counts.pushAll(values);
+  }
+
+  appendPartial(value: number): void {
+    this.counts.push(value);
+  }
+
+  combinePartial(row: number, value: number): void {
+    this.counts.data[row]! += value;
   }
 
   clear(): void {
-    this.counts = [];
+    this.counts = new GrowableFloat64Array();
   }
 
   snapshot(order: Uint32Array): ColumnData {
-    return numericSnapshot('long', this.counts, order);
+    return numericSnapshot('long', this.counts.data, order);
   }
 }
 
 class NumericColumn implements MetricColumn {
-  private values: number[] = [];
+  private values = new GrowableFloat64Array();
   private readonly input: MetricInput = { value: null, ok: true };
 
   constructor(private readonly metric: IngestionMetric) {}
@@ -86,12 +111,7 @@ class NumericColumn implements MetricColumn {
 
   fold(row: number, raw: unknown): boolean {
     const { value, ok } = readNumericInput(this.metric.storage, raw, this.input);
-    if (value === null) return ok;
-    const current = this.values[row]!;
-    if (Number.isNaN(current)) this.values[row] = value;
-    else if (this.metric.fold === 'sum') this.values[row] = current + value;
-    else if (this.metric.fold === 'min') this.values[row] = value < current ? value : current;
-    else this.values[row] = value > current ? value : current;
+    if (value !== null) this.combine(row, value);
     return ok;
   }
 
@@ -100,13 +120,17 @@ class NumericColumn implements MetricColumn {
   }
 
   foldNumber(row: number, input: number): void {
-    if (Number.isNaN(input)) return;
-    const value = this.stored(input);
-    const current = this.values[row]!;
-    if (Number.isNaN(current)) this.values[row] = value;
-    else if (this.metric.fold === 'sum') this.values[row] = current + value;
-    else if (this.metric.fold === 'min') this.values[row] = value < current ? value : current;
-    else this.values[row] = value > current ? value : current;
+    if (!Number.isNaN(input)) this.combine(row, this.stored(input));
+  }
+
+  /** Folds a stored (non-null) value into the row. */
+  private combine(row: number, value: number): void {
+    const values = this.values.data;
+    const current = values[row]!;
+    if (Number.isNaN(current)) values[row] = value;
+    else if (this.metric.fold === 'sum') values[row] = current + value;
+    else if (this.metric.fold === 'min') values[row] = value < current ? value : current;
+    else values[row] = value > current ? value : current;
   }
 
   /** The input as this metric stores it (as readNumericInput converts it). */
@@ -116,16 +140,32 @@ class NumericColumn implements MetricColumn {
   }
 
   value(row: number): MetricValue {
-    const value = this.values[row]!;
+    const value = this.values.data[row]!;
     return Number.isNaN(value) ? null : value;
   }
 
+  partialValues(): Float64Array {
+    return this.values.data.subarray(0, this.values.length);
+  }
+
+  appendPartials(values: Float64Array): void {
+    this.values.pushAll(values);
+  }
+
+  appendPartial(value: number): void {
+    this.values.push(value);
+  }
+
+  combinePartial(row: number, value: number): void {
+    if (!Number.isNaN(value)) this.combine(row, value);
+  }
+
   clear(): void {
-    this.values = [];
+    this.values = new GrowableFloat64Array();
   }
 
   snapshot(order: Uint32Array): ColumnData {
-    return numericSnapshot(this.metric.storage as 'long' | 'float' | 'double', this.values, order);
+    return numericSnapshot(this.metric.storage as 'long' | 'float' | 'double', this.values.data, order);
   }
 }
 
@@ -164,6 +204,22 @@ class SketchColumn implements MetricColumn {
 
   foldNumber(): void {
     assert(false, 'the fast JSON path does not feed hyperUnique metrics');
+  }
+
+  partialValues(): Float64Array {
+    assert(false, 'parallel ingestion does not take hyperUnique metrics');
+  }
+
+  appendPartials(): void {
+    assert(false, 'parallel ingestion does not take hyperUnique metrics');
+  }
+
+  appendPartial(): void {
+    assert(false, 'parallel ingestion does not take hyperUnique metrics');
+  }
+
+  combinePartial(): void {
+    assert(false, 'parallel ingestion does not take hyperUnique metrics');
   }
 
   /** The row's sketch (created from a kept raw value if needed); null when the row saw no value. */

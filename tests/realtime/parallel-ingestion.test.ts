@@ -1,0 +1,266 @@
+// Parallel batch ingestion against the single-threaded run: the same files through 0 (this thread),
+// 1, 2 and 3 worker threads must give identical segments (row for row, dictionary for dictionary),
+// row counts and parse-exception messages (file and line included), with randomized lines full of
+// oddities, malformed lines cut by a range boundary, cuts exactly at line starts and newlines,
+// rollup, multi-value and numeric dimensions, several files, and the shapes that must fall back.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { runBatchIngestionWith, type BatchIngestionResult } from '../../realtime/batch-ingestion.js';
+import { lineStartAtOrAfter, splitIntoPieces } from '../../realtime/byte-ranges.js';
+import { IncrementalIndex } from '../../realtime/incremental-index.js';
+import { indexSchemaOf } from '../../realtime/index-schema-of.js';
+import { parseIndexTaskSpec } from '../../realtime/index-task-spec.js';
+import { listInputEntities } from '../../realtime/input-source.js';
+import { readInParallel } from '../../realtime/parallel-ingestion.js';
+import { RowStats } from '../../realtime/row-stats.js';
+import { openSegment } from '../../segment-format/segment-reader.js';
+import { readAllRows, taskJson, temporaryDirectory, type SpecParts } from './ingestion-fixtures.js';
+
+const HOUR = 3_600_000;
+const base = Date.UTC(2024, 4, 1);
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+function pick<T>(next: () => number, values: readonly T[]): T {
+  return values[Math.floor(next() * values.length)]!;
+}
+
+const countries: unknown[] = ['FR', 'US', 'JP', 'DE', '日本', 'a"b', 'back\\slash', '', null, 7, true, ['b', 'a'], ['c', null], [], { nested: 1 }];
+const buckets: unknown[] = [0, 1, -17, 42, 2.5, null, '12', 'bad', [3]];
+
+/** A JSON line; mostly the fast path's shape, sometimes anything the general path must take. */
+function randomLine(next: () => number): string {
+  const pairs: [string, string][] = [];
+  // A fifth of the lines share a few times and countries: rows with equal keys across the whole input.
+  const common = next() < 0.2;
+  if (next() < 0.97) pairs.push(['ts', String(base + (common ? Math.floor(next() * 20) * 60_000 : Math.floor(next() * 5 * HOUR)))]);
+  if (next() < 0.9) pairs.push(['country', JSON.stringify(common ? pick(next, ['FR', 'US']) : next() < 0.8 ? `c${Math.floor(next() * 300)}` : pick(next, countries))]);
+  if (next() < 0.9) pairs.push(['device', JSON.stringify(pick(next, ['phone', 'desktop', 'tablet', null]))]);
+  if (next() < 0.8) pairs.push(['bucket', JSON.stringify(pick(next, buckets))]);
+  if (next() < 0.9) pairs.push(['added', String(Math.floor(next() * 1000) - 100)]);
+  if (next() < 0.9) pairs.push(['price', String(Math.round(next() * 1e6) / 100)]);
+  if (next() < 0.2) pairs.sort(() => next() - 0.5);
+  let line = `{${pairs.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`;
+  const roll = next();
+  if (roll < 0.02) line = line.slice(0, Math.floor(line.length / 2));
+  else if (roll < 0.03) line = '';
+  else if (roll < 0.035) line = '[1,2]';
+  return line + (next() < 0.05 ? '\r' : '');
+}
+
+function randomLines(count: number, next: () => number): string[] {
+  return Array.from({ length: count }, () => randomLine(next));
+}
+
+interface Shape {
+  readonly rollup: boolean;
+  /** Metrics: order-insensitive folds only when true (a doubleSum makes rollup read on one thread). */
+  readonly exactFolds?: boolean;
+  readonly maxRowsInMemory?: number;
+  readonly maxParseExceptions?: number;
+  readonly discovery?: boolean;
+}
+
+function parts(files: readonly string[], shape: Shape): SpecParts {
+  const sums = shape.exactFolds === false ? [{ type: 'doubleSum', name: 'price', fieldName: 'price' }] : [];
+  return {
+    inputSource: { type: 'local', files },
+    inputFormat: { type: 'json' },
+    timestampSpec: { column: 'ts', format: 'millis' },
+    dimensionsSpec: shape.discovery ? { dimensions: [], dimensionExclusions: ['added', 'price'] } : { dimensions: ['country', 'device', { type: 'long', name: 'bucket' }] },
+    metricsSpec: [
+      { type: 'count', name: 'count' },
+      { type: 'longSum', name: 'added', fieldName: 'added' },
+      { type: 'doubleMax', name: 'maxPrice', fieldName: 'price' },
+      { type: 'floatMin', name: 'minPrice', fieldName: 'price' },
+      ...sums,
+    ],
+    granularitySpec: { segmentGranularity: 'hour', queryGranularity: shape.rollup ? 'minute' : 'none', rollup: shape.rollup },
+    tuningConfig: { maxRowsInMemory: shape.maxRowsInMemory ?? 1_000_000, maxParseExceptions: shape.maxParseExceptions ?? 1_000_000, maxSavedParseExceptions: 100_000 },
+  };
+}
+
+async function writeFiles(context: TestContext, contents: readonly string[]): Promise<string[]> {
+  const directory = await temporaryDirectory(context, 'sediment-parallel-input-');
+  const files = contents.map((_, index) => join(directory, `part-${index}.json`));
+  await Promise.all(files.map((file, index) => writeFile(file, contents[index]!)));
+  return files;
+}
+
+type Outcome = { result: BatchIngestionResult; rows: unknown[]; dictionaries: unknown[] } | { error: string };
+
+async function run(context: TestContext, specParts: SpecParts, workers: number): Promise<Outcome> {
+  const workDir = await temporaryDirectory(context, 'sediment-parallel-work-');
+  const spec = parseIndexTaskSpec(taskJson(specParts));
+  try {
+    const result = await runBatchIngestionWith(spec, { workDir, version: '2024-01-01T00:00:00.000Z' }, { workers, minBytes: 0 });
+    return { result, rows: await readAllRows(result), dictionaries: await dictionariesOf(result) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** Every string column's dictionary, per segment. */
+async function dictionariesOf(result: BatchIngestionResult): Promise<unknown[]> {
+  const dictionaries: unknown[] = [];
+  for (const { path } of result.segments) {
+    const segment = await openSegment(path);
+    try {
+      for (const name of segment.columnNames()) {
+        const column = segment.column(name)!;
+        if (column.kind === 'string') dictionaries.push([name, [...column.dictionary]]);
+      }
+    } finally {
+      segment.close();
+    }
+  }
+  return dictionaries;
+}
+
+function assertSameOutcome(actual: Outcome, expected: Outcome, label: string): void {
+  if ('error' in expected || 'error' in actual) {
+    assert.deepEqual(actual, expected, `${label}: same failure`);
+    return;
+  }
+  assert.deepEqual(actual.result.rowStats, expected.result.rowStats, `${label}: row stats`);
+  assert.deepEqual(actual.result.parseExceptions, expected.result.parseExceptions, `${label}: parse exceptions`);
+  assert.deepEqual(actual.result.segments.map((segment) => segment.info), expected.result.segments.map((segment) => segment.info), `${label}: segments`);
+  assert.deepEqual(actual.dictionaries, expected.dictionaries, `${label}: dictionaries`);
+  assert.deepEqual(actual.rows, expected.rows, `${label}: rows`);
+}
+
+/** Whether readInParallel takes the input (true) or leaves it to the calling thread (false). */
+async function readsInParallel(specParts: SpecParts, workers: number): Promise<boolean> {
+  const spec = parseIndexTaskSpec(taskJson(specParts));
+  const entities = await listInputEntities(spec.inputSource, 'inputSource');
+  const stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
+  try {
+    return await readInParallel(spec, entities, new IncrementalIndex(indexSchemaOf(spec)), stats, { workers, minBytes: 0 }, { onProgress: () => undefined });
+  } catch {
+    return true;
+  }
+}
+
+async function assertAllAgree(context: TestContext, specParts: SpecParts, label: string, workerCounts: readonly number[] = [1, 2]): Promise<Outcome> {
+  const single = await run(context, specParts, 0);
+  for (const workers of workerCounts) assertSameOutcome(await run(context, specParts, workers), single, `${label}, ${workers} workers`);
+  return single;
+}
+
+for (const rollup of [false, true]) {
+  test(`workers equal the single-threaded run on randomized files (rollup ${rollup})`, async (t) => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const next = random(seed * 7919 + (rollup ? 1 : 0));
+      // Three files of different sizes (one empty, one without a final newline, one with a BOM).
+      const contents = [
+        `\ufeff${randomLines(900, next).join('\n')}\n`,
+        '',
+        randomLines(500 + seed * 111, next).join('\n'),
+        `${randomLines(300, next).join('\n')}\n`,
+      ];
+      const files = await writeFiles(t, contents);
+      const specParts = parts(files, { rollup });
+      assert.equal(await readsInParallel(specParts, 2), true, 'this shape reads in parallel');
+      const single = await assertAllAgree(t, specParts, `seed ${seed}`, [1, 2, 3]);
+      assert.ok(!('error' in single));
+      assert.ok(single.result.rowStats.processed > 1000 && single.result.rowStats.unparseable > 20, 'the input mixes good and bad lines');
+      assert.ok(single.result.rowStats.processedWithError > 0, 'some rows are partly unparseable');
+      const multiValue = single.rows.some((row) => Array.isArray((row as Record<string, unknown>)['country']));
+      assert.ok(multiValue, 'some rows are multi-value');
+    }
+  });
+}
+
+test('a range boundary inside a malformed line, exactly at a line start, and at a newline', async (t) => {
+  const next = random(4242);
+  const before = randomLines(400, next).filter((line) => line !== '' && !line.endsWith('\r')).join('\n') + '\n';
+  const after = randomLines(100, next).filter((line) => line !== '' && !line.endsWith('\r'));
+  const malformed = `{"ts":${base},"country":"cut here`;
+  const middle = `${malformed}\n`;
+  // The two-worker cut is round(total / 2): pad the last line so it lands `offset` bytes into the middle line.
+  for (const offset of [0, 1, 10, middle.length - 1, middle.length]) {
+    const unpadded = Buffer.byteLength(before + middle + after.join('\n')) + 1;
+    const padding = 2 * (Buffer.byteLength(before) + offset) - unpadded;
+    assert.ok(padding >= 0);
+    const text = before + middle + after.join('\n') + ' '.repeat(padding) + '\n';
+    assert.equal(Math.round(Buffer.byteLength(text) / 2), Buffer.byteLength(before) + offset, 'the cut lands where intended');
+    const files = await writeFiles(t, [text]);
+    const single = await assertAllAgree(t, parts(files, { rollup: false }), `offset ${offset}`);
+    assert.ok(!('error' in single));
+    const line = before.split('\n').length;
+    assert.ok(single.result.parseExceptions.some((message) => message.includes(`line ${line})`) && message.includes('cut here')), 'the malformed line is reported with its line number');
+  }
+});
+
+test('maxParseExceptions fails the same way, at the same line, whichever worker finds it', async (t) => {
+  const next = random(99);
+  const lines = randomLines(3000, next);
+  for (let index = 0; index < lines.length; index += 97) lines[index] = '{"broken": ';
+  const files = await writeFiles(t, [lines.join('\n')]);
+  const unbounded = await run(t, parts(files, { rollup: false }), 0);
+  assert.ok(!('error' in unbounded));
+  const exceptions = unbounded.result.rowStats.unparseable + unbounded.result.rowStats.processedWithError;
+  // The failing exception falls in the first worker's range, then in the second's, then at the very end.
+  for (const maxParseExceptions of [0, 5, Math.floor(exceptions * 0.25), Math.floor(exceptions * 0.75), exceptions - 1]) {
+    const outcome = await assertAllAgree(t, parts(files, { rollup: false, maxParseExceptions }), `maxParseExceptions ${maxParseExceptions}`);
+    assert.ok('error' in outcome && outcome.error.includes('maxParseExceptions'), `${maxParseExceptions}: the run fails`);
+  }
+  const within = await assertAllAgree(t, parts(files, { rollup: false, maxParseExceptions: exceptions }), 'maxParseExceptions = exceptions');
+  assert.ok(!('error' in within), 'exactly maxParseExceptions exceptions do not fail the run');
+});
+
+test('shapes the workers do not take read on one thread with the same results', async (t) => {
+  const next = random(5);
+  const files = await writeFiles(t, [randomLines(1200, next).join('\n'), randomLines(800, next).join('\n')]);
+  const gzipLike = await writeFiles(t, ['{"ts":1,"country":"x"}\n']);
+  const shapes: [string, SpecParts, boolean][] = [
+    ['more rows than maxRowsInMemory (spills)', parts(files, { rollup: false, maxRowsInMemory: 150 }), false],
+    ['rollup with more rows than maxRowsInMemory', parts(files, { rollup: true, maxRowsInMemory: 150 }), false],
+    ['rollup with a floating-point sum', parts(files, { rollup: true, exactFolds: false }), false],
+    ['no rollup with a floating-point sum', parts(files, { rollup: false, exactFolds: false }), true],
+    ['discovered dimensions', parts(files, { rollup: false, discovery: true }), false],
+    ['inline input', { ...parts(files, { rollup: false }), inputSource: { type: 'inline', data: await readFile(files[0]!, 'utf8') } }, false],
+    ['csv input', { ...parts(gzipLike, { rollup: false }), inputFormat: { type: 'csv', columns: ['ts', 'country'] } }, false],
+  ];
+  for (const [label, specParts, parallel] of shapes) {
+    assert.equal(await readsInParallel(specParts, 2), parallel, `${label}: read in parallel?`);
+    await assertAllAgree(t, specParts, label);
+  }
+});
+
+test('byte ranges cover the files exactly, each cut just after a newline', async (t) => {
+  const next = random(11);
+  for (let trial = 0; trial < 20; trial++) {
+    const contents = Array.from({ length: 1 + Math.floor(next() * 4) }, () => {
+      const lines = Array.from({ length: Math.floor(next() * 30) }, () => 'x'.repeat(Math.floor(next() * (next() < 0.1 ? 200_000 : 40))));
+      return lines.join('\n') + (next() < 0.5 ? '\n' : '');
+    });
+    const files = await writeFiles(t, contents);
+    const sized = files.map((path, index) => ({ path, sizeBytes: Buffer.byteLength(contents[index]!) }));
+    const pieces = 1 + Math.floor(next() * 4);
+    const groups = await splitIntoPieces(sized, pieces);
+    assert.equal(groups.length, pieces);
+    const ranges = groups.flat();
+    for (const [index, file] of sized.entries()) {
+      const own = ranges.filter((range) => range.path === file.path);
+      let position = 0;
+      for (const range of own) {
+        assert.equal(range.start, position, 'ranges are contiguous');
+        assert.ok(range.end > range.start, 'no empty range');
+        if (range.end < file.sizeBytes) assert.equal(contents[index]![range.end - 1], '\n', 'a cut follows a newline');
+        position = range.end;
+      }
+      assert.equal(position, file.sizeBytes, 'ranges reach the end of the file');
+    }
+  }
+  const [file] = await writeFiles(t, ['ab\ncd\n\nef']);
+  assert.deepEqual(await Promise.all([0, 1, 2, 3, 4, 6, 7, 8, 9].map((offset) => lineStartAtOrAfter(file!, offset, 9))), [0, 3, 3, 3, 6, 6, 7, 9, 9]);
+});
