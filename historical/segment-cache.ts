@@ -19,7 +19,7 @@ export type OpenedSegment = QueryableSegment & { close(): void | Promise<void> }
 export interface SegmentCacheOptions {
   /** Total bytes of segment files the cache may hold; a load past it fails with resource_limit. */
   readonly maxSizeBytes: number;
-  /** Checks a file's checksums and structure; defaults to segment-format's verifySegment. */
+  /** Checks a file's checksums and structure; defaults to segment-format's verifySegment at checksum depth. */
   readonly verify?: (path: string) => Promise<{ ok: boolean; problems: string[] }>;
   /** Opens a verified file; defaults to segment-format's openSegment. */
   readonly open?: (path: string) => Promise<OpenedSegment>;
@@ -59,7 +59,7 @@ export class SegmentCache {
   ) {
     assert(Number.isSafeInteger(options.maxSizeBytes) && options.maxSizeBytes > 0, 'segment cache maxSizeBytes is a positive integer');
     this.maxSizeBytes = options.maxSizeBytes;
-    this.verify = options.verify ?? verifySegment;
+    this.verify = options.verify ?? ((path) => verifySegment(path, 'checksums'));
     this.open = options.open ?? (openSegment as (path: string) => Promise<OpenedSegment>);
     mkdirSync(dir, { recursive: true });
     this.adoptExistingFiles();

@@ -73,6 +73,8 @@ test('a flipped byte in any column section is reported by the verifier and fails
         const verification = await verifySegment(scratchPath);
         assert.equal(verification.ok, false, label);
         assert.deepEqual(verification.problems, [`${label}: CRC32C mismatch`]);
+        // The checksum depth a segment load uses reports the same damage.
+        assert.deepEqual(await verifySegment(scratchPath, 'checksums'), verification, label);
         const file = await openSegment(scratchPath);
         try {
           assert.throws(() => loadFully(file, descriptor.name), isCorrupt(new RegExp(`^${label}: CRC32C mismatch$`)));
