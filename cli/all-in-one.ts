@@ -20,6 +20,7 @@ import { SegmentCache } from '../historical/segment-cache.js';
 import { SegmentManager } from '../historical/segment-manager.js';
 import { TaskRunner } from '../realtime/task-runner.js';
 import { recordSourceFactory } from '../realtime/kafka/record-source-factory.js';
+import { warmIngestionWorkers } from '../realtime/parallel-ingestion.js';
 import { AnnouncementHandoffWatcher } from '../realtime/stream/handoff-watcher.js';
 import type { InProcessStream } from '../realtime/stream/in-process-stream.js';
 import { RealtimeSegments } from '../realtime/stream/realtime-segments.js';
@@ -141,6 +142,7 @@ export async function startAllInOne(config: SedimentConfig, options: AllInOneOpt
     ],
   });
   await app.listen({ port: config.port, host: config.host });
+  warmIngestionWorkers();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://localhost:${port}`;

@@ -18,6 +18,21 @@ export class IngestWorkerPool {
     private readonly entry: URL = defaultEntry,
   ) {}
 
+  /** Starts idle workers up to `count` (at most idleMax), so a first task does not wait for them to boot. */
+  warm(count: number): void {
+    while (this.idle.length < Math.min(count, this.idleMax)) {
+      const worker = startWorker(this.entry);
+      worker.unref();
+      // A worker that dies while idle is dropped; the next job starts a fresh one.
+      worker.once('exit', () => {
+        const position = this.idle.indexOf(worker);
+        if (position >= 0) this.idle.splice(position, 1);
+      });
+      worker.on('error', () => {});
+      this.idle.push(worker);
+    }
+  }
+
   /**
    * Runs the job on a worker. Rejects with the job's error (a SedimentError keeps its code), an
    * IngestWorkerCrash, or the signal's reason (the worker is then stopped).

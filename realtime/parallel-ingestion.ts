@@ -57,6 +57,12 @@ function pool(): IngestWorkerPool {
   return sharedPool;
 }
 
+/** Boots the ingestion workers now (a server calls this once it listens), if ingestion uses workers. */
+export function warmIngestionWorkers(): void {
+  const { workers } = ingestionParallelism();
+  if (workers > 0) pool().warm(workers);
+}
+
 export interface ParallelReadHooks {
   readonly onProgress: (bytesRead: number, rowsProcessed: number) => void;
   readonly signal?: AbortSignal;
