@@ -95,7 +95,7 @@ export class SegmentFile {
     if (cached !== undefined) return cached;
     const descriptor = this.descriptors.get(name);
     if (descriptor === undefined) return undefined;
-    const column = decodeColumn(descriptor, this.sectionSource(descriptor), this.rowCount);
+    const column = withSharedArrays(decodeColumn(descriptor, this.sectionSource(descriptor), this.rowCount));
     if (columnTypeOf(column) !== descriptor.stats.type) throw corruptSegment(`column ${name}: decoded type does not match its stats`);
     this.columns.set(name, column);
     return column;
@@ -137,6 +137,18 @@ export class SegmentFile {
       },
     };
   }
+}
+
+/**
+ * Query workers read decoded columns in place (query/parallel), so every typed array of a column is
+ * backed by a SharedArrayBuffer. The decoders allocate ids, values and __time that way; multi-value
+ * offsets are a view of the decompressed section, so they are copied once here.
+ */
+function withSharedArrays(column: Column): Column {
+  if (column.kind !== 'string' || !column.multiValue || column.offsets.buffer instanceof SharedArrayBuffer) return column;
+  const offsets = new Uint32Array(new SharedArrayBuffer(column.offsets.byteLength));
+  offsets.set(column.offsets);
+  return { ...column, offsets };
 }
 
 /** Reads exactly `length` bytes at `position`; a short read means the file is truncated. */

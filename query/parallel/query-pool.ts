@@ -1,10 +1,11 @@
 // A pool of worker threads that run segment tasks, so a query uses every core and the main thread's
 // event loop stays free (an HTTP server keeps answering /status/health during a long query).
 //
-// Workers open segment files themselves by path and keep them open with their decoded columns (see
-// worker-segment-cache.ts). Memory trade-off: a column a query touches is decoded once per worker
-// that reads it (up to workerCount copies of the hot columns), in exchange for no main-thread decode
-// and no per-query copying; the main thread decodes only __time, to split big segments by rows.
+// The main thread decodes the columns a query reads and shares them with the workers (see
+// shared-columns.ts), so the process holds one copy of each column. Workers open segment files by
+// path too, but only for their metadata and the parts read lazily (bitmap indexes, see
+// shared-columns-segment.ts). The main thread runs pieces of the query itself while the workers run
+// theirs (run-query-parallel.ts), so a pool of N workers spreads a query over N + 1 threads.
 //
 // Idle workers are unref'd, so the pool never keeps a process alive; a busy one is ref'd, so a
 // process awaiting a query does not exit under it.
@@ -15,9 +16,14 @@ import { errorFromRecord } from './worker-error.js';
 import type { QueryWorkerData, SegmentTaskAnswer, SegmentTaskMessage } from './worker-protocol.js';
 
 export interface QueryPoolOptions {
-  /** Worker threads; 0 or 1 means no workers (callers run everything inline). */
+  /** Worker threads beside the calling thread; 0 means none (callers run everything inline). */
   readonly workerCount: number;
-  /** Segment files each worker keeps open with their decoded columns (default 64). */
+  /**
+   * A segment slice is cut into row ranges of at least this many (selected) rows, and a query reading
+   * fewer than twice this many runs on the calling thread alone (default 100,000; see run-query-parallel.ts).
+   */
+  readonly minRowsPerPiece?: number;
+  /** Segment files each worker keeps open with the columns shared for them (default 64). */
   readonly openSegmentsPerWorkerMax?: number;
   /** How long a worker may go on with a cancelled (e.g. timed-out) task before it is terminated and replaced (default 1000). */
   readonly overrunGraceMs?: number;
@@ -70,12 +76,25 @@ export class QueryPool {
 
   constructor(private readonly options: QueryPoolOptions) {
     assert(Number.isSafeInteger(options.workerCount) && options.workerCount >= 0, 'query pool workerCount is a non-negative integer');
-    this.workerCount = options.workerCount <= 1 ? 0 : options.workerCount;
+    this.workerCount = options.workerCount;
+  }
+
+  /** See QueryPoolOptions.minRowsPerPiece; undefined for the default. */
+  get minRowsPerPiece(): number | undefined {
+    return this.options.minRowsPerPiece;
   }
 
   /** True when tasks run on workers; false means callers should run inline. */
   get parallel(): boolean {
     return this.workerCount > 0 && !this.closed;
+  }
+
+  /** Workers that would start a task sent now at once: idle ones and those not started yet, less queued tasks. */
+  get idleWorkers(): number {
+    if (!this.parallel) return 0;
+    let idle = this.workerCount - this.slots.length;
+    for (const slot of this.slots) if (!slot.dead && slot.task === null) idle++;
+    return Math.max(0, idle - this.queue.length);
   }
 
   /** Starts the workers now instead of on the first task (saves the first query their start-up). */
@@ -138,11 +157,13 @@ export class QueryPool {
   private spawn(): WorkerSlot {
     const workerData: QueryWorkerData = { openSegmentsMax: this.options.openSegmentsPerWorkerMax ?? 64 };
     const worker = startWorker(this.options.workerEntry ?? defaultEntry, workerData);
-    worker.unref();
     const slot: WorkerSlot = { worker, task: null, overrunTimer: null, dead: false };
     worker.on('message', (answer: SegmentTaskAnswer) => this.onAnswer(slot, answer));
     worker.on('error', (error) => this.onDeath(slot, new SedimentError('internal', `a query worker failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => this.onDeath(slot, new SedimentError('internal', `a query worker exited (code ${code}) while running a segment task`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again (Node 20), so a
+    // worker unref'd before it would keep the process alive until it ran its first task.
+    worker.unref();
     return slot;
   }
 
@@ -207,16 +228,17 @@ function startWorker(entry: URL, workerData: QueryWorkerData): Worker {
 }
 
 /**
- * Worker count from SEDIMENT_QUERY_WORKERS ("auto" = one per core); default 0, i.e. inline.
- * Off by default because it measured slower on the 2-core benchmark machine (geometric mean ×1.33
- * events, ×1.23 devops at --scale 0.3, peak memory up to 2×): each worker decodes its own copy of
- * the columns and single-task queries pay for the result transfer. Sharing the decoded columns'
- * SharedArrayBuffers with the workers is the next step before turning it on.
+ * Worker count from SEDIMENT_QUERY_WORKERS ("auto" = one per core beside the calling thread, which
+ * takes pieces too); default 0, i.e. inline. Still off by default: with shared columns and the main
+ * thread taking a piece, a contention-free estimate from single-thread timings gives ×0.49–0.81 on the
+ * bench queries that split (×0.92 over all of them), but on the shared 2-core machine, busy with
+ * other work, no bench run showed it faster than inline. Turn it on once a quiet run does.
  */
 export function defaultWorkerCount(): number {
   const configured = process.env['SEDIMENT_QUERY_WORKERS'];
   if (configured === undefined || configured.trim() === '') return 0;
-  if (configured.trim() === 'auto') return availableParallelism();
+  // The calling thread takes pieces too, so one worker per core beside it.
+  if (configured.trim() === 'auto') return availableParallelism() - 1;
   const count = Number(configured);
   if (Number.isSafeInteger(count) && count >= 0) return count;
   throw new SedimentError('invalid_input', `SEDIMENT_QUERY_WORKERS must be a non-negative integer or "auto", got "${configured}"`);

@@ -5,7 +5,9 @@ import { assert } from '../../cluster/errors.js';
 import { parseQuery } from '../parse-query.js';
 import type { Query } from '../query.js';
 import { runSegment } from '../run-query.js';
+import { deserialize } from '../../segment-format/bitmap-section.js';
 import { packPartial } from './partial-transfer.js';
+import { withSelection } from './selection-filter.js';
 import { errorToRecord } from './worker-error.js';
 import type { QueryWorkerData, SegmentTaskAnswer, SegmentTaskMessage } from './worker-protocol.js';
 import { SegmentUnavailableError, WorkerSegmentCache } from './worker-segment-cache.js';
@@ -31,8 +33,10 @@ function parsed(queryText: string): Query {
 
 async function answer(task: SegmentTaskMessage): Promise<SegmentTaskAnswer> {
   try {
-    const query = parsed(task.queryText);
+    const parsedQuery = parsed(task.queryText);
+    const query = task.selection === null ? parsedQuery : withSelection(parsedQuery, deserialize(task.selection, 'row selection'));
     const segment = await segments.open(task.segment);
+    segment.adopt(task.time, task.columns);
     const partial = runSegment(query, { segment, intervals: task.intervals }, task.deadlineMs);
     return { taskId: task.taskId, outcome: 'partial', partial: packPartial(partial, task.transferMode) };
   } catch (error) {

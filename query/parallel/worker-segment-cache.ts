@@ -1,8 +1,10 @@
 // A worker's open segment files. Segment files are immutable, so a worker opens each once and keeps
-// its decoded columns for later queries; the least recently used file is closed past a bound. A file
+// it, with the columns the main thread shared for it, for later queries; the least recently used file
+// is closed past a bound, which releases its shared columns (and decoded dictionaries) too. A file
 // whose id or size differs from what the main thread expects (replaced, or dropped and re-fetched
 // elsewhere) is reopened, and one that cannot be opened is reported as unavailable.
 import { openSegment, type SegmentFile } from '../../segment-format/segment-reader.js';
+import { SharedColumnsSegment } from './shared-columns-segment.js';
 import type { SegmentFileReference } from './worker-protocol.js';
 
 export class SegmentUnavailableError extends Error {
@@ -11,16 +13,16 @@ export class SegmentUnavailableError extends Error {
 
 export class WorkerSegmentCache {
   /** In use order: the first entry is the least recently used. */
-  private readonly files = new Map<string, SegmentFile>();
+  private readonly files = new Map<string, SharedColumnsSegment>();
 
   constructor(private readonly openSegmentsMax: number) {}
 
   /** The opened file for the reference; throws SegmentUnavailableError when it cannot be the one meant. */
-  async open(reference: SegmentFileReference): Promise<SegmentFile> {
+  async open(reference: SegmentFileReference): Promise<SharedColumnsSegment> {
     const cached = this.files.get(reference.path);
     if (cached !== undefined) {
       this.files.delete(reference.path);
-      if (cached.id === reference.id && cached.sizeBytes === reference.sizeBytes) {
+      if (cached.opening === reference.opening && cached.id === reference.id && cached.file.sizeBytes === reference.sizeBytes) {
         this.files.set(reference.path, cached);
         return cached;
       }
@@ -31,9 +33,10 @@ export class WorkerSegmentCache {
       file.close();
       throw new SegmentUnavailableError(`${reference.path} holds ${file.id} (${file.sizeBytes} bytes), not ${reference.id} (${reference.sizeBytes} bytes)`);
     }
-    this.files.set(reference.path, file);
+    const segment = new SharedColumnsSegment(file, reference.opening);
+    this.files.set(reference.path, segment);
     this.evictPastBound();
-    return file;
+    return segment;
   }
 
   private evictPastBound(): void {

@@ -62,12 +62,12 @@ describe('planPieces', () => {
   });
   after(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('cuts file slices of row-mergeable query types into about rows / workers rows each', () => {
-    // 3,000 rows over 4 workers: 750 rows a piece, so each 1,000-row slice becomes two.
-    const pieces = planPieces(timeseries, files, { workerCount: 4, minRowsPerPiece: 100 });
+  it('cuts file slices of row-mergeable query types into about rows / threads rows each', () => {
+    // 3,000 rows over 4 threads: 750 rows a piece, so each 1,000-row slice becomes two.
+    const pieces = planPieces(timeseries, files, { threadCount: 4, minRowsPerPiece: 100 }).pieces;
     assert.deepEqual(pieces.map((piece) => piece.sliceIndex), [0, 0, 1, 1, 2, 2]);
     pieces.forEach((piece) => assert.equal(piece.file?.id, files[piece.sliceIndex]!.segment.id));
-    assert.equal(planPieces(timeseries, files, { workerCount: 4, minRowsPerPiece: 5_000 }).length, 3);
+    assert.equal(planPieces(timeseries, files, { threadCount: 4, minRowsPerPiece: 5_000 }).pieces.length, 3);
   });
 
   it('cuts groupBy slices only when rows far outnumber the possible groups, and never topN', () => {
@@ -75,24 +75,24 @@ describe('planPieces', () => {
     const topN = parseQuery({ ...json, queryType: 'topN', dimension: 'page', metric: 'rows', threshold: 3, aggregations: [{ type: 'count', name: 'rows' }] });
     const byPage = parseQuery({ ...json, queryType: 'groupBy', dimensions: ['page'], granularity: 'all', aggregations: [{ type: 'count', name: 'rows' }] });
     const groupBy = parseQuery({ ...json, queryType: 'groupBy', dimensions: ['page', 'country'], granularity: 'all', aggregations: [{ type: 'count', name: 'rows' }] });
-    const options = { workerCount: 8, minRowsPerPiece: 1 };
-    assert.deepEqual(planPieces(topN, files, options).map((piece) => piece.sliceIndex), [0, 1, 2]);
+    const options = { threadCount: 8, minRowsPerPiece: 1, rowsPerGroupToCut: 32 };
+    assert.deepEqual(planPieces(topN, files, options).pieces.map((piece) => piece.sliceIndex), [0, 1, 2]);
     const perSlice = [0, 0, 0];
-    for (const piece of planPieces(byPage, files, options)) perSlice[piece.sliceIndex]!++;
-    // Asked for 3 (8 workers: 375 rows a piece); a cut that would split rows sharing a timestamp is dropped.
+    for (const piece of planPieces(byPage, files, options).pieces) perSlice[piece.sliceIndex]!++;
+    // Asked for 3 (8 threads: 375 rows a piece); a cut that would split rows sharing a timestamp is dropped.
     assert.ok(perSlice.every((count) => count >= 2 && count <= 3), JSON.stringify(perSlice));
     // Odd segments lack country (all null, one value), so only their slices are cut.
     const grouped = [0, 0, 0];
-    for (const piece of planPieces(groupBy, files, options)) grouped[piece.sliceIndex]!++;
+    for (const piece of planPieces(groupBy, files, options).pieces) grouped[piece.sliceIndex]!++;
     assert.ok(grouped[0] === 1 && grouped[2] === 1 && grouped[1]! >= 2, JSON.stringify(grouped));
-    // Without the bound: 3,000 rows / 8 workers = 375 rows a piece, three per slice.
-    const unbounded = planPieces(groupBy, files, { ...options, rowsPerGroupToCut: 0 }).length;
+    // Without the bound: 3,000 rows / 8 threads = 375 rows a piece, three per slice.
+    const unbounded = planPieces(groupBy, files, { ...options, rowsPerGroupToCut: 0 }).pieces.length;
     assert.ok(unbounded >= 7 && unbounded <= 9, `${unbounded} pieces`);
   });
 
   it('never cuts scan slices or segments without a file', () => {
-    assert.deepEqual(planPieces(scan, files, { workerCount: 4, minRowsPerPiece: 1 }).map((piece) => piece.sliceIndex), [0, 1, 2]);
-    const pieces = planPieces(timeseries, memory, { workerCount: 4, minRowsPerPiece: 1 });
+    assert.deepEqual(planPieces(scan, files, { threadCount: 4, minRowsPerPiece: 1 }).pieces.map((piece) => piece.sliceIndex), [0, 1, 2]);
+    const pieces = planPieces(timeseries, memory, { threadCount: 4, minRowsPerPiece: 1 }).pieces;
     assert.deepEqual(pieces.map((piece) => [piece.sliceIndex, piece.file]), [[0, null], [1, null], [2, null]]);
   });
 });
