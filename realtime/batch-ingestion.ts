@@ -13,11 +13,12 @@ import { openDecoded, readInputRecords } from './input-format.js';
 import { readLineBatches } from './json-line-batches.js';
 import { listInputEntities, type InputEntity } from './input-source.js';
 import { MergingCursor } from './merging-cursor.js';
-import { ingestionParallelism, readInParallel, type IngestionParallelism } from './parallel-ingestion.js';
+import type { ColumnEncoder } from './parallel-column-encoder.js';
+import { columnEncoderFor, ingestionParallelism, readInParallel, type IngestionParallelism } from './parallel-ingestion.js';
 import type { RowCursor } from './row-cursor.js';
 import { RowFeeder } from './row-feeder.js';
 import { RowStats } from './row-stats.js';
-import { SegmentBuilder, writeSegmentColumns, type SegmentInfoBase } from './segment-builder.js';
+import { SegmentBuilder, writeSegmentSources, type SegmentInfoBase } from './segment-builder.js';
 import { SpillCursor } from './spill-cursor.js';
 
 export interface BatchIngestionOptions {
@@ -51,6 +52,7 @@ class BatchIngestionRun {
   readonly finalSegments: BatchIngestionResult['segments'] = [];
   private readonly index: IncrementalIndex;
   private readonly feeder: RowFeeder;
+  private readonly encoder: ColumnEncoder;
   private readonly spills: string[] = [];
   /** Name of the entity being read, for parse-exception locations. */
   private entityName = '';
@@ -64,6 +66,7 @@ class BatchIngestionRun {
   ) {
     this.stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
     this.index = new IncrementalIndex(indexSchemaOf(spec));
+    this.encoder = columnEncoderFor(parallelism, options.signal);
     const stats = this.stats;
     this.feeder = new RowFeeder(spec, this.index, {
       processed: () => stats.processed(),
@@ -135,8 +138,9 @@ class BatchIngestionRun {
     const times = sorted.timesOf(0, sorted.rowCount);
     const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.segment`);
     this.spills.push(path);
-    const columns = sorted.columns(schemas.map((schema) => schema.name), 0, sorted.rowCount);
-    await writeSegmentColumns(path, this.segmentInfoBase({ startMs: times[0]!, endMs: times[times.length - 1]! + 1 }, 'spill', this.spills.length - 1), schemas, this.spec.ingestionMetrics, times, columns);
+    const sources = sorted.columnSources(schemas.map((schema) => schema.name), 0, sorted.rowCount);
+    const info = this.segmentInfoBase({ startMs: times[0]!, endMs: times[times.length - 1]! + 1 }, 'spill', this.spills.length - 1);
+    await writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, times, sources, this.encoder);
     this.index.clear();
   }
 
@@ -206,7 +210,7 @@ class BatchIngestionRun {
         this.options.signal?.throwIfAborted();
         const to = Math.min(end, from + rowsMax);
         await this.writeFinalColumns(interval, partition++, (path, info) =>
-          writeSegmentColumns(path, info, schemas, this.spec.ingestionMetrics, sorted.timesOf(from, to), sorted.columns(names, from, to)),
+          writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, sorted.timesOf(from, to), sorted.columnSources(names, from, to), this.encoder),
         );
       }
       start = end;

@@ -54,3 +54,13 @@ export async function lineStartAtOrAfter(path: string, offset: number, size: num
     await handle.close();
   }
 }
+
+/** Cuts each file (in order) into ranges of about `chunkBytes` (at line starts), all in input order. */
+export async function splitIntoChunks(files: readonly { path: string; sizeBytes: number }[], chunkBytes: number): Promise<ByteRange[]> {
+  const chunks: ByteRange[] = [];
+  for (const file of files) {
+    const pieces = Math.max(1, Math.round(file.sizeBytes / chunkBytes));
+    for (const group of await splitIntoPieces([file], pieces)) chunks.push(...group);
+  }
+  return chunks;
+}

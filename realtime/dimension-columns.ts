@@ -2,8 +2,8 @@
 // value into a small integer key (0 always means null), which the index hashes and compares to find
 // the row to roll up into; `commit` stores the staged value as a new row. Keys are interned ids:
 // strings by value, multi-value lists by their id sequence (negative keys), numbers by value.
-import RoaringModule from 'roaring';
-import { allocateIds, type ColumnData, type Dictionary } from '../segment-format/columns.js';
+import type { ColumnData } from '../segment-format/columns.js';
+import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import { toNumber, toStringDimensionValue, type DimensionValue } from './dimension-values.js';
 import { ByteInternTable } from './byte-intern-table.js';
@@ -30,14 +30,16 @@ export interface DimensionColumn {
   keyAt(row: number): number;
   /** Appends the staged value as the next row. */
   commit(): void;
-  /** Parallel ingestion: stages a key this column already holds (one returned by importKeys). */
-  stageKey(key: number): void;
+  /** Parallel ingestion: stages a partial's row's key, mapped into this column by `map` (from importPartials). */
+  stageMapped(partial: PartialDimension, map: PartialKeyMap, row: number): void;
   /** Parallel ingestion: the column as a partial index column (shares and reorders storage: clear() the column next). */
   partial(): PartialDimension;
-  /** Parallel ingestion: interns other indexes' column values; returns, per partial, each of its rows' keys in this column. */
-  importPartials(partials: readonly PartialDimension[]): Int32Array[];
-  /** Parallel ingestion: appends rows holding the given keys of this column. */
-  appendKeys(keys: Int32Array): void;
+  /** Parallel ingestion: interns other indexes' column values; returns, per partial, how its keys map to this column's. */
+  importPartials(partials: readonly PartialDimension[]): PartialKeyMap[];
+  /** Parallel ingestion: appends rows [from, to) of a partial, keys mapped by `map` (from importPartials). */
+  appendMapped(partial: PartialDimension, map: PartialKeyMap, from: number, to: number): void;
+  /** Makes room for `count` more rows (so appends do not grow the storage step by step); `shared`: in shared memory (see growable-arrays.ts). */
+  reserve(count: number, shared: boolean): void;
   /** Appends nulls until there are `rowCount` rows (a dimension discovered after rows were added). */
   padTo(rowCount: number): void;
   /** The row's value. */
@@ -52,11 +54,18 @@ export interface DimensionColumn {
    * values some row uses). A copy: later adds do not change it.
    */
   snapshot(order: Uint32Array): ColumnData;
+  /** The column's storage for gatherColumn (shared, not copied): valid until the column changes. */
+  storage(): ColumnStorage;
 }
 
-const { RoaringBitmap32 } = RoaringModule;
+/** How a partial's keys map to a column's: key k >= 0 to values[k], a list key k < 0 to lists[-k - 1]. */
+export interface PartialKeyMap {
+  readonly values: Int32Array;
+  readonly lists: Int32Array;
+}
 
 const NULL_KEY = 0;
+const NO_LISTS = new Int32Array(0);
 
 /** Decodes ASCII bytes (each byte is its own UTF-16 code unit). */
 function latin1Of(bytes: Uint8Array, start: number, end: number): string {
@@ -115,8 +124,9 @@ class StringDimensionColumn implements DimensionColumn {
     return -(index + 1);
   }
 
-  stageKey(key: number): void {
-    this.stagedKey = key;
+  stageMapped(partial: PartialDimension, map: PartialKeyMap, row: number): void {
+    const key = partial.keys[row]!;
+    this.stagedKey = key >= 0 ? map.values[key]! : map.lists[-key - 1]!;
   }
 
   /** Values sorted (null first) and keys renumbered to match, so the main thread merges dictionaries linearly. */
@@ -132,7 +142,7 @@ class StringDimensionColumn implements DimensionColumn {
     return { values, lists: this.lists.map((list) => list.map((id) => ranks[id]!)), keys, sorted: true };
   }
 
-  importPartials(partials: readonly PartialDimension[]): Int32Array[] {
+  importPartials(partials: readonly PartialDimension[]): PartialKeyMap[] {
     const empty = this.keys.length === 0 && this.values.length === 1 && this.lists.length === 0;
     if (!empty || !partials.every((partial) => partial.sorted)) return partials.map((partial) => this.importKeys(partial));
     // Adopt the merged sorted dictionary: ids are ranks, so prepareCompare has nothing left to do.
@@ -142,27 +152,26 @@ class StringDimensionColumn implements DimensionColumn {
     this.byRank = Int32Array.from(values, (_, id) => id);
     this.ranks = this.byRank;
     this.rankedCount = values.length;
-    return partials.map((partial, index) => this.remapKeys(partial, remaps[index]!));
+    return partials.map((partial, index) => this.keyMap(partial, remaps[index]!));
   }
 
-  private importKeys(partial: PartialDimension): Int32Array {
+  private importKeys(partial: PartialDimension): PartialKeyMap {
     const remap = new Int32Array(partial.values.length);
     for (let key = 1; key < remap.length; key++) remap[key] = this.intern(partial.values[key] as string);
-    return this.remapKeys(partial, remap);
+    return this.keyMap(partial, remap);
   }
 
-  private remapKeys(partial: PartialDimension, remap: Int32Array): Int32Array {
-    const listRemap = partial.lists.map((list) => this.internList(list.map((key) => remap[key]!)));
-    const keys = new Int32Array(partial.keys.length);
-    for (let row = 0; row < keys.length; row++) {
-      const key = partial.keys[row]!;
-      keys[row] = key >= 0 ? remap[key]! : listRemap[-key - 1]!;
-    }
-    return keys;
+  private keyMap(partial: PartialDimension, remap: Int32Array): PartialKeyMap {
+    if (partial.lists.length === 0) return { values: remap, lists: NO_LISTS };
+    return { values: remap, lists: Int32Array.from(partial.lists, (list) => this.internList(list.map((key) => remap[key]!))) };
   }
 
-  appendKeys(keys: Int32Array): void {
-    appendAll(this.keys, keys);
+  appendMapped(partial: PartialDimension, map: PartialKeyMap, from: number, to: number): void {
+    appendMappedKeys(this.keys, partial.keys, map, from, to);
+  }
+
+  reserve(count: number, shared: boolean): void {
+    this.keys.reserve(count, shared);
   }
 
   stageAscii(bytes: Uint8Array, start: number, end: number, hash: number): boolean {
@@ -224,56 +233,12 @@ class StringDimensionColumn implements DimensionColumn {
   }
 
   snapshot(order: Uint32Array): ColumnData {
+    return gatherColumn(this.storage(), order);
+  }
+
+  storage(): ColumnStorage {
     this.prepareCompare();
-    const keys = this.keys.data;
-    const used = new Uint8Array(this.values.length);
-    const listUsed = new Uint8Array(this.lists.length);
-    let multiValue = false;
-    for (let index = 0; index < order.length; index++) {
-      const key = keys[order[index]!]!;
-      if (key >= 0) used[key] = 1;
-      else {
-        listUsed[-key - 1] = 1;
-        multiValue = true;
-      }
-    }
-    if (multiValue) for (let list = 0; list < listUsed.length; list++) if (listUsed[list] === 1) for (const id of this.lists[list]!) used[id] = 1;
-    // Walking ids in rank order yields the sorted dictionary of used values without a sort.
-    const dictionary: (string | null)[] = [];
-    const remap = new Uint32Array(this.values.length);
-    for (let rank = 0; rank < this.byRank.length; rank++) {
-      const id = this.byRank[rank]!;
-      if (used[id] === 0) continue;
-      remap[id] = dictionary.length;
-      dictionary.push(this.values[id]!);
-    }
-    return multiValue ? this.multiValueSnapshot(order, dictionary, remap) : this.singleValueSnapshot(order, dictionary, remap);
-  }
-
-  private singleValueSnapshot(order: Uint32Array, dictionary: Dictionary, remap: Uint32Array): ColumnData {
-    const keys = this.keys.data;
-    const ids = allocateIds(dictionary.length, order.length);
-    for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
-    return { kind: 'string', multiValue: false, dictionary, ids };
-  }
-
-  private multiValueSnapshot(order: Uint32Array, dictionary: Dictionary, remap: Uint32Array): ColumnData {
-    const keys = this.keys.data;
-    const offsets = new Uint32Array(order.length + 1);
-    let total = 0;
-    for (let index = 0; index < order.length; index++) {
-      const key = keys[order[index]!]!;
-      total += key >= 0 ? 1 : this.lists[-key - 1]!.length;
-      offsets[index + 1] = total;
-    }
-    const ids = allocateIds(dictionary.length, total);
-    let position = 0;
-    for (let index = 0; index < order.length; index++) {
-      const key = keys[order[index]!]!;
-      if (key >= 0) ids[position++] = remap[key]!;
-      else for (const id of this.lists[-key - 1]!) ids[position++] = remap[id]!;
-    }
-    return { kind: 'string', multiValue: true, dictionary, offsets, ids };
+    return { kind: 'stringDimension', keys: this.keys.data.subarray(0, this.keys.length), values: this.values, lists: this.lists, byRank: this.byRank };
   }
 
   clear(): void {
@@ -327,26 +292,28 @@ class NumericDimensionColumn implements DimensionColumn {
     return id;
   }
 
-  stageKey(key: number): void {
-    this.stagedKey = key;
+  stageMapped(partial: PartialDimension, map: PartialKeyMap, row: number): void {
+    this.stagedKey = map.values[partial.keys[row]!]!;
   }
 
   partial(): PartialDimension {
     return { values: this.values, lists: [], keys: this.keys.data.subarray(0, this.keys.length), sorted: false };
   }
 
-  importPartials(partials: readonly PartialDimension[]): Int32Array[] {
+  importPartials(partials: readonly PartialDimension[]): PartialKeyMap[] {
     return partials.map((partial) => {
       const remap = new Int32Array(partial.values.length);
       for (let key = 1; key < remap.length; key++) remap[key] = this.intern(partial.values[key] as number);
-      const keys = new Int32Array(partial.keys.length);
-      for (let row = 0; row < keys.length; row++) keys[row] = remap[partial.keys[row]!]!;
-      return keys;
+      return { values: remap, lists: NO_LISTS };
     });
   }
 
-  appendKeys(keys: Int32Array): void {
-    appendAll(this.keys, keys);
+  appendMapped(partial: PartialDimension, map: PartialKeyMap, from: number, to: number): void {
+    appendMappedKeys(this.keys, partial.keys, map, from, to);
+  }
+
+  reserve(count: number, shared: boolean): void {
+    this.keys.reserve(count, shared);
   }
 
   stageAscii(): boolean {
@@ -387,16 +354,12 @@ class NumericDimensionColumn implements DimensionColumn {
   }
 
   snapshot(order: Uint32Array): ColumnData {
-    const keys = this.keys.data;
-    const type = this.schema.type as 'long' | 'float' | 'double';
-    const values = type === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
-    const nullRows: number[] = [];
-    for (let index = 0; index < order.length; index++) {
-      const key = keys[order[index]!]!;
-      if (key === NULL_KEY) nullRows.push(index);
-      else values[index] = this.values[key]!;
-    }
-    return { kind: type, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
+    return gatherColumn(this.storage(), order);
+  }
+
+  storage(): ColumnStorage {
+    const storage = this.schema.type as 'long' | 'float' | 'double';
+    return { kind: 'numericDimension', storage, keys: this.keys.data.subarray(0, this.keys.length), values: this.values };
   }
 
   clear(): void {
@@ -437,10 +400,22 @@ function mergeSortedDictionaries(dictionaries: readonly (readonly (string | null
   }
 }
 
-function appendAll(target: GrowableInt32Array, keys: Int32Array): void {
-  target.reserve(keys.length);
-  target.data.set(keys, target.length);
-  target.length += keys.length;
+/** Appends keys[from, to) mapped by `map` to `target`. */
+function appendMappedKeys(target: GrowableInt32Array, keys: Int32Array, map: PartialKeyMap, from: number, to: number): void {
+  target.reserve(to - from);
+  const data = target.data;
+  const values = map.values;
+  let position = target.length;
+  if (map.lists.length === 0) {
+    for (let row = from; row < to; row++) data[position++] = values[keys[row]!]!;
+  } else {
+    const lists = map.lists;
+    for (let row = from; row < to; row++) {
+      const key = keys[row]!;
+      data[position++] = key >= 0 ? values[key]! : lists[-key - 1]!;
+    }
+  }
+  target.length = position;
 }
 
 export function createDimensionColumn(schema: DimensionSchema): DimensionColumn {

@@ -1,7 +1,9 @@
-// Append-only typed arrays that double when full: per-row index storage without boxed numbers.
+// Append-only typed arrays that double when full: per-row index storage without boxed numbers. A
+// reserve may ask for shared memory, so worker threads read the rows without a copy (until the next
+// growth, which goes back to ordinary memory).
 
 export class GrowableInt32Array {
-  data = new Int32Array(1024);
+  data: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   length = 0;
 
   push(value: number): void {
@@ -9,12 +11,12 @@ export class GrowableInt32Array {
     this.data[this.length++] = value;
   }
 
-  /** Makes room for `count` more values. */
-  reserve(count: number): void {
+  /** Makes room for `count` more values; `shared`: exactly that room, in a SharedArrayBuffer. */
+  reserve(count: number, shared = false): void {
     if (this.length + count <= this.data.length) return;
     let size = this.data.length * 2;
     while (size < this.length + count) size *= 2;
-    const grown = new Int32Array(size);
+    const grown = shared ? new Int32Array(new SharedArrayBuffer((this.length + count) * 4)) : new Int32Array(size);
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
   }
@@ -26,7 +28,7 @@ export class GrowableInt32Array {
 }
 
 export class GrowableFloat64Array {
-  data = new Float64Array(1024);
+  data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
   length = 0;
 
   push(value: number): void {
@@ -41,12 +43,12 @@ export class GrowableFloat64Array {
     this.length += values.length;
   }
 
-  /** Makes room for `count` more values. */
-  reserve(count: number): void {
+  /** Makes room for `count` more values; `shared`: exactly that room, in a SharedArrayBuffer. */
+  reserve(count: number, shared = false): void {
     if (this.length + count <= this.data.length) return;
     let size = this.data.length * 2;
     while (size < this.length + count) size *= 2;
-    const grown = new Float64Array(size);
+    const grown = shared ? new Float64Array(new SharedArrayBuffer((this.length + count) * 8)) : new Float64Array(size);
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
   }

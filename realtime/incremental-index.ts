@@ -3,7 +3,7 @@
 // be spilled to disk or merged into final segments.
 import type { Granularity } from '../query/granularity.js';
 import type { ColumnData } from '../segment-format/columns.js';
-import { createDimensionColumn, type DimensionColumn } from './dimension-columns.js';
+import { createDimensionColumn, type DimensionColumn, type PartialKeyMap } from './dimension-columns.js';
 import { stringDimension, type DimensionSchema } from './dimensions-spec.js';
 import type { DimensionValue } from './dimension-values.js';
 import type { InputRow } from './input-row.js';
@@ -11,7 +11,7 @@ import { createMetricColumn, type MetricColumn } from './metric-columns.js';
 import type { MetricValue } from './metric-values.js';
 import type { IngestionMetric } from './metrics-spec.js';
 import { GrowableFloat64Array } from './growable-arrays.js';
-import type { PartialIndex } from './partial-index.js';
+import type { PartialIndex, PartialSpan } from './partial-index.js';
 import type { RowCursor } from './row-cursor.js';
 import { RowKeyTable } from './row-key-table.js';
 import { SortedIndexRows } from './sorted-index-rows.js';
@@ -158,28 +158,40 @@ export class IncrementalIndex {
   }
 
   /**
-   * Parallel ingestion: adds other indexes' rows (same schema), in order, after this index's rows, as
-   * if they had been added here in that order: under rollup, rows whose key this index already holds
-   * fold into it the way spills merge (order-insensitive metrics give the very same values).
+   * Parallel ingestion: adds other indexes' rows (same schema) after this index's rows, span by span
+   * in `spans` order, as if they had been added here in that order: under rollup, rows whose key this
+   * index already holds fold into it the way spills merge (order-insensitive metrics give the very
+   * same values).
    */
-  appendPartials(partials: readonly PartialIndex[]): void {
-    const keys = this.columns.map((column, index) => column.importPartials(partials.map((partial) => partial.dimensions[index]!)));
-    partials.forEach((partial, index) => this.appendRows(partial, keys.map((columnKeys) => columnKeys[index]!)));
+  appendPartials(partials: readonly PartialIndex[], spans: readonly PartialSpan[]): void {
+    const maps = this.columns.map((column, index) => column.importPartials(partials.map((partial) => partial.dimensions[index]!)));
+    const rowsAdded = spans.reduce((total, span) => total + span.to - span.from, 0);
+    this.times.reserve(rowsAdded);
+    // Shared memory: the workers that encode the segment columns read these rows without a copy.
+    for (const column of this.columns) column.reserve(rowsAdded, true);
+    for (const column of this.metricColumns) column.reserve(rowsAdded, true);
+    for (const span of spans) {
+      const partial = partials[span.partial]!;
+      const spanMaps = maps.map((columnMaps) => columnMaps[span.partial]!);
+      if (this.schema.rollup) this.foldRows(partial, spanMaps, span.from, span.to);
+      else this.appendRows(partial, spanMaps, span.from, span.to);
+    }
   }
 
-  /** Appends a partial's rows whose dimension keys (in this index's columns) are `keys`. */
-  private appendRows(partial: PartialIndex, keys: readonly Int32Array[]): void {
+  /** Appends a partial's rows [from, to), dimension keys mapped by `maps` (one per column). */
+  private appendRows(partial: PartialIndex, maps: readonly PartialKeyMap[], from: number, to: number): void {
+    this.columns.forEach((column, index) => column.appendMapped(partial.dimensions[index]!, maps[index]!, from, to));
+    this.times.pushAll(partial.times.subarray(from, to));
+    this.metricColumns.forEach((column, index) => column.appendPartials(partial.metrics[index]!.subarray(from, to)));
+    this.rows += to - from;
+  }
+
+  /** appendRows under rollup: each row folds into an equal-keyed row or is appended. */
+  private foldRows(partial: PartialIndex, maps: readonly PartialKeyMap[], from: number, to: number): void {
     const columns = this.columns;
-    if (!this.schema.rollup) {
-      columns.forEach((column, index) => column.appendKeys(keys[index]!));
-      this.times.pushAll(partial.times);
-      this.metricColumns.forEach((column, index) => column.appendPartials(partial.metrics[index]!));
-      this.rows += partial.rowCount;
-      return;
-    }
     const metricColumns = this.metricColumns;
-    for (let row = 0; row < partial.rowCount; row++) {
-      for (let index = 0; index < columns.length; index++) columns[index]!.stageKey(keys[index]![row]!);
+    for (let row = from; row < to; row++) {
+      for (let index = 0; index < columns.length; index++) columns[index]!.stageMapped(partial.dimensions[index]!, maps[index]!, row);
       const time = partial.times[row]!;
       const hash = this.keyTable.stagedHash(time, columns);
       const existing = this.keyTable.find(hash, time, this.times.data, columns);

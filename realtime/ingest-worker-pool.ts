@@ -2,10 +2,16 @@
 // modules costs more than a small input takes to read). Idle workers do not keep the process alive.
 import { Worker } from 'node:worker_threads';
 import { SedimentError, type ErrorCode } from '../cluster/errors.js';
-import type { IngestJob, IngestJobResult, IngestWorkerMessage } from './ingest-worker-protocol.js';
+import type { Transfer, TransferredColumn } from '../segment-format/column-transfer.js';
+import type { EncodedColumn } from '../segment-format/encoded-column.js';
+import { SegmentFormatError, type SegmentFormatErrorCode } from '../segment-format/segment-format-error.js';
+import type { ColumnStorage } from './column-gather.js';
+import type { IngestJob, IngestJobResult, IngestWorkerMessage, IngestWorkerRequest } from './ingest-worker-protocol.js';
 
 /** A worker died (crashed, ran out of memory, failed to start) rather than failing its job. */
 export class IngestWorkerCrash extends Error {}
+
+const SEGMENT_FORMAT_CODES: ReadonlySet<string> = new Set<SegmentFormatErrorCode>(['corrupt_segment', 'invalid_segment_input']);
 
 const defaultEntry = new URL(import.meta.url.endsWith('.ts') ? './ingest-worker.ts' : './ingest-worker.js', import.meta.url);
 
@@ -38,10 +44,46 @@ export class IngestWorkerPool {
    * IngestWorkerCrash, or the signal's reason (the worker is then stopped).
    */
   run(job: IngestJob, onProgress: (bytesRead: number, rowsProcessed: number) => void, signal: AbortSignal): Promise<IngestJobResult> {
+    return this.request({ type: 'ingest', job }, [], signal, (message) => {
+      if (message.type === 'progress') {
+        onProgress(message.bytesRead, message.rowsProcessed);
+        return undefined;
+      }
+      return message.type === 'done' ? { value: message.result } : undefined;
+    });
+  }
+
+  /**
+   * encodeColumn(name, column, rowCount) on a worker; `column` comes from columnMessage (its
+   * transferred arrays are gone from this thread). Rejects like run(); a SegmentFormatError keeps its code.
+   */
+  encodeColumn(name: string, column: Transfer<TransferredColumn>, rowCount: number, signal: AbortSignal): Promise<EncodedColumn> {
+    return this.encodeRequest({ type: 'encodeColumn', name, column: column.message, rowCount }, column.transferList, signal);
+  }
+
+  /**
+   * encodeColumn(name, gatherColumn(storage, order[start, end)), end - start) on a worker. The
+   * storage's arrays are copied (or moved when listed in `transferList`); `order` is shared.
+   */
+  gatherColumn(name: string, storage: Transfer<ColumnStorage>, order: SharedArrayBuffer, start: number, end: number, signal: AbortSignal): Promise<EncodedColumn> {
+    return this.encodeRequest({ type: 'gatherColumn', name, storage: storage.message, order, start, end }, storage.transferList, signal);
+  }
+
+  private encodeRequest(request: IngestWorkerRequest, transferList: ArrayBuffer[], signal: AbortSignal): Promise<EncodedColumn> {
+    return this.request(request, transferList, signal, (message) => (message.type === 'encoded' ? { value: message.encoded } : undefined));
+  }
+
+  /** Sends one request to an idle (or new) worker; `settles` picks the answer out of its messages. */
+  private request<T>(
+    request: IngestWorkerRequest,
+    transferList: ArrayBuffer[],
+    signal: AbortSignal,
+    settles: (message: IngestWorkerMessage) => { value: T } | undefined,
+  ): Promise<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const worker = this.idle.pop() ?? startWorker(this.entry);
     worker.ref();
-    return new Promise<IngestJobResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const settle = (keepWorker: boolean): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -55,10 +97,15 @@ export class IngestWorkerPool {
         }
       };
       const onMessage = (message: IngestWorkerMessage): void => {
-        if (message.type === 'progress') return onProgress(message.bytesRead, message.rowsProcessed);
+        if (message.type === 'failed') {
+          settle(true);
+          reject(jobError(message));
+          return;
+        }
+        const answer = settles(message);
+        if (answer === undefined) return;
         settle(true);
-        if (message.type === 'done') resolve(message.result);
-        else reject(jobError(message));
+        resolve(answer.value);
       };
       const onError = (error: Error): void => {
         settle(false);
@@ -76,13 +123,23 @@ export class IngestWorkerPool {
       worker.on('error', onError);
       worker.on('exit', onExit);
       signal.addEventListener('abort', onAbort);
-      worker.postMessage(job);
+      try {
+        worker.postMessage(request, transferList);
+      } catch (error) {
+        settle(true);
+        reject(error);
+      }
     });
   }
 }
 
 function jobError(message: Extract<IngestWorkerMessage, { type: 'failed' }>): Error {
-  const error = message.code === null ? new Error(message.message) : new SedimentError(message.code as ErrorCode, message.message);
+  const error =
+    message.code === null
+      ? new Error(message.message)
+      : SEGMENT_FORMAT_CODES.has(message.code)
+        ? new SegmentFormatError(message.code as SegmentFormatErrorCode, message.message)
+        : new SedimentError(message.code as ErrorCode, message.message);
   if (message.stack !== null) error.stack = message.stack;
   return error;
 }

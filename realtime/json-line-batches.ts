@@ -1,7 +1,8 @@
 // Splits a byte stream into lines without decoding it, for the fast JSON path: each batch is one
 // buffer and the [start, end) of every line in it (newline and one trailing CR removed; a UTF-8 BOM
 // removed from the first line unless the stream starts mid-file), numbered as the general reader
-// numbers them. A line split across chunks is carried over by copying only its bytes.
+// numbers them. A line split across chunks is carried over by copying only its bytes (and yielded
+// alone, so the next chunk is never copied).
 import type { Readable } from 'node:stream';
 
 const NEWLINE = 0x0a;
@@ -55,7 +56,20 @@ export async function* readLineBatches(stream: Readable, stripBom = true): Async
     return { batch: { bytes, starts, ends, count, firstLine }, rest: start };
   };
   for await (const chunk of stream) {
-    const bytes: Buffer = carried === null ? (chunk as Buffer) : Buffer.concat([carried, chunk as Buffer]);
+    let bytes = chunk as Buffer;
+    if (carried !== null) {
+      // Only the carried line is copied (with the rest of it), not the whole chunk after it.
+      const newline = bytes.indexOf(NEWLINE);
+      if (newline < 0) {
+        carried = Buffer.concat([carried, bytes]);
+        continue;
+      }
+      const joined = Buffer.concat([carried, bytes.subarray(0, newline + 1)]);
+      carried = null;
+      const { batch } = batchOf(joined, joined.length, false);
+      yield batch;
+      bytes = bytes.subarray(newline + 1);
+    }
     const { batch, rest } = batchOf(bytes, bytes.length, false);
     carried = rest < bytes.length ? bytes.subarray(rest) : null;
     if (batch.count > 0) yield batch;

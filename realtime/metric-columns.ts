@@ -1,9 +1,9 @@
 // Per-metric storage of the in-memory index: one value per index row, folded in place under rollup.
 // Numeric metrics keep plain number arrays with NaN standing for null (inputs are never NaN).
-import RoaringModule from 'roaring';
 import { assert } from '../cluster/errors.js';
 import { HyperLogLog } from '../query/hyper-log-log.js';
 import type { ColumnData } from '../segment-format/columns.js';
+import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import { GrowableFloat64Array } from './growable-arrays.js';
 import type { IngestionMetric } from './metrics-spec.js';
 import { addToSketch, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
@@ -23,6 +23,8 @@ export interface MetricColumn {
   partialValues(): Float64Array;
   /** Parallel ingestion: appends rows holding another index's partial values (NaN for null). */
   appendPartials(values: Float64Array): void;
+  /** Parallel ingestion: makes room for `count` more rows; `shared`: in shared memory (see growable-arrays.ts). */
+  reserve(count: number, shared: boolean): void;
   /** Parallel ingestion: appends one row holding another index's partial value (NaN for null). */
   appendPartial(value: number): void;
   /** Parallel ingestion: combines another index's partial value (NaN for null) into `row`, as spills merge. */
@@ -31,20 +33,8 @@ export interface MetricColumn {
   clear(): void;
   /** The column of rows `order[0..]` in the segment column model (a copy). */
   snapshot(order: Uint32Array): ColumnData;
-}
-
-const { RoaringBitmap32 } = RoaringModule;
-
-/** Numeric values with NaN standing for null, in `order`, as a segment column. */
-function numericSnapshot(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array): ColumnData {
-  const values = kind === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
-  const nullRows: number[] = [];
-  for (let index = 0; index < order.length; index++) {
-    const value = source[order[index]!]!;
-    if (Number.isNaN(value)) nullRows.push(index);
-    else values[index] = value;
-  }
-  return { kind, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
+  /** The column's storage for gatherColumn (shared, not copied; valid until it changes); null for sketches. */
+  storage(): ColumnStorage | null;
 }
 
 class CountColumn implements MetricColumn {
@@ -80,6 +70,10 @@ class CountColumn implements MetricColumn {
     this.counts.pushAll(values);
   }
 
+  reserve(count: number, shared: boolean): void {
+    this.counts.reserve(count, shared);
+  }
+
   appendPartial(value: number): void {
     this.counts.push(value);
   }
@@ -93,7 +87,11 @@ class CountColumn implements MetricColumn {
   }
 
   snapshot(order: Uint32Array): ColumnData {
-    return numericSnapshot('long', this.counts.data, order);
+    return gatherColumn(this.storage(), order);
+  }
+
+  storage(): ColumnStorage {
+    return { kind: 'metric', storage: 'long', values: this.counts.data.subarray(0, this.counts.length) };
   }
 }
 
@@ -152,6 +150,10 @@ class NumericColumn implements MetricColumn {
     this.values.pushAll(values);
   }
 
+  reserve(count: number, shared: boolean): void {
+    this.values.reserve(count, shared);
+  }
+
   appendPartial(value: number): void {
     this.values.push(value);
   }
@@ -165,7 +167,11 @@ class NumericColumn implements MetricColumn {
   }
 
   snapshot(order: Uint32Array): ColumnData {
-    return numericSnapshot(this.metric.storage as 'long' | 'float' | 'double', this.values.data, order);
+    return gatherColumn(this.storage(), order);
+  }
+
+  storage(): ColumnStorage {
+    return { kind: 'metric', storage: this.metric.storage as 'long' | 'float' | 'double', values: this.values.data.subarray(0, this.values.length) };
   }
 }
 
@@ -218,6 +224,8 @@ class SketchColumn implements MetricColumn {
     assert(false, 'parallel ingestion does not take hyperUnique metrics');
   }
 
+  reserve(): void {}
+
   combinePartial(): void {
     assert(false, 'parallel ingestion does not take hyperUnique metrics');
   }
@@ -233,6 +241,10 @@ class SketchColumn implements MetricColumn {
 
   clear(): void {
     this.values = [];
+  }
+
+  storage(): null {
+    return null;
   }
 
   snapshot(order: Uint32Array): ColumnData {

@@ -1,9 +1,10 @@
-// Parallel reading for batch ingestion: local JSON files are cut into one byte range group per worker
-// (at line starts, byte-range.ts); each worker feeds its lines through the same RowFeeder into its own
-// index; the main thread appends the partial indexes in input order (remapping dictionary keys) and
+// Parallel reading for batch ingestion: local JSON files are cut into chunks of a few MiB (at line
+// starts, byte-ranges.ts) that the workers claim one at a time, so they finish together; each worker
+// feeds its lines through the same RowFeeder into its own index and says which rows each chunk added;
+// the main thread appends those rows chunk by chunk in input order (remapping dictionary keys) and
 // replays the workers' parse exceptions in input order, so counts, saved messages and the
 // maxParseExceptions failure are the ones the single-threaded run gives. Sorting, rollup across
-// partials and segment building then run as before.
+// partials and segment building then run as before (segment columns encoded on the workers).
 //
 // Where it applies: JSON input on the fast path's terms (fixed schema: no discovery, transforms or
 // sketch metrics), local uncompressed files, and the rows fitting in memory (maxRowsInMemory; past
@@ -13,13 +14,14 @@
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { assert, SedimentError } from '../cluster/errors.js';
-import { splitIntoPieces, type ByteRange } from './byte-ranges.js';
+import { splitIntoChunks, type ByteRange } from './byte-ranges.js';
 import type { IncrementalIndex } from './incremental-index.js';
 import type { IndexTaskSpec } from './index-task-spec.js';
-import type { IngestJob, IngestJobResult } from './ingest-worker-protocol.js';
+import type { ChunkRead, IngestJob, IngestJobResult } from './ingest-worker-protocol.js';
 import { IngestWorkerCrash, IngestWorkerPool } from './ingest-worker-pool.js';
 import type { InputEntity } from './input-source.js';
-import type { PartialIndex } from './partial-index.js';
+import { localColumnEncoder, ParallelColumnEncoder, type ColumnEncoder } from './parallel-column-encoder.js';
+import type { PartialIndex, PartialSpan } from './partial-index.js';
 import { fastJsonPathApplies } from './row-feeder.js';
 import { PARSE_EXCEPTIONS_LOGGED_MIN, type RowStats } from './row-stats.js';
 
@@ -28,9 +30,12 @@ export interface IngestionParallelism {
   readonly workers: number;
   /** Inputs smaller than this many bytes are read on the calling thread (workers cost more than they save). */
   readonly minBytes: number;
+  /** Bytes per chunk the workers claim (default CHUNK_BYTES_DEFAULT); smaller balances better, costs more merging. */
+  readonly chunkBytes?: number;
 }
 
 const MIN_BYTES_DEFAULT = 8 << 20;
+const CHUNK_BYTES_DEFAULT = 8 << 20;
 /** Exception records a worker keeps at most (beyond the saved messages) to locate the one that fails the run. */
 const EXCEPTIONS_KEPT_CAP = 100_000;
 /** Bytes of the first file sampled to estimate the row count. */
@@ -55,6 +60,12 @@ let sharedPool: IngestWorkerPool | null = null;
 function pool(): IngestWorkerPool {
   sharedPool ??= new IngestWorkerPool(availableParallelism());
   return sharedPool;
+}
+
+/** Encodes segment columns on the ingestion workers, or on this thread when `parallelism` has none. */
+export function columnEncoderFor(parallelism: IngestionParallelism, signal?: AbortSignal): ColumnEncoder {
+  const workers = Math.min(parallelism.workers, availableParallelism());
+  return workers < 1 ? localColumnEncoder : new ParallelColumnEncoder(pool(), workers, signal);
 }
 
 /** Boots the ingestion workers now (a server calls this once it listens), if ingestion uses workers. */
@@ -83,18 +94,40 @@ export async function readInParallel(
 ): Promise<boolean> {
   if (!(await parallelReadApplies(spec, entities, parallelism))) return false;
   const files = entities.map((entity) => ({ path: entity.filePath!, sizeBytes: entity.sizeBytes }));
-  const groups = (await splitIntoPieces(files, parallelism.workers)).filter((group) => group.length > 0);
-  const results = await runJobs(spec, groups, hooks);
+  const chunks = await splitIntoChunks(files, parallelism.chunkBytes ?? CHUNK_BYTES_DEFAULT);
+  const results = await runJobs(spec, chunks, Math.min(parallelism.workers, chunks.length), hooks);
   if (results === null || results.some((result) => result.outcome === 'overflow')) return false;
-  if (!exceptionsReplayable(spec, results)) return false;
-  replayOutcomes(groups, results, stats);
+  const reads = readsInInputOrder(chunks.length, results);
+  if (!exceptionsReplayable(spec, reads)) return false;
+  replayOutcomes(chunks, reads, results, stats);
   const partials = results.map((result) => result.partial);
   assert(partials.every((partial) => partial !== null), 'a worker that stopped early left the run within its exception budget');
-  index.appendPartials(partials as PartialIndex[]);
+  const spans: PartialSpan[] = reads.map(({ job, read }) => ({ partial: job, from: read.rowsFrom, to: read.rowsTo }));
+  index.appendPartials(partials as PartialIndex[], spans);
   const counts = stats.counts;
   counts.processedBytes = results.reduce((total, result) => total + result.counts.processedBytes, 0);
   hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
   return true;
+}
+
+/** A chunk's read and the job that read it. */
+interface JobRead {
+  readonly job: number;
+  readonly read: ChunkRead;
+}
+
+/** The chunks read, in input order (a prefix of the chunks: they are claimed in order). */
+function readsInInputOrder(chunkCount: number, results: readonly IngestJobResult[]): JobRead[] {
+  const byChunk: (JobRead | undefined)[] = new Array(chunkCount);
+  results.forEach((result, job) => {
+    for (const read of result.chunks) byChunk[read.chunk] = { job, read };
+  });
+  const reads: JobRead[] = [];
+  for (const read of byChunk) {
+    if (read === undefined) break;
+    reads.push(read);
+  }
+  return reads;
 }
 
 async function parallelReadApplies(spec: IndexTaskSpec, entities: readonly InputEntity[], parallelism: IngestionParallelism): Promise<boolean> {
@@ -123,19 +156,20 @@ async function averageLineBytes(path: string): Promise<number> {
   }
 }
 
-/** Runs one job per group; null when a worker crashed (the caller reads on its own thread instead). */
-async function runJobs(spec: IndexTaskSpec, groups: readonly ByteRange[][], hooks: ParallelReadHooks): Promise<IngestJobResult[] | null> {
+/** Runs `jobs` jobs sharing the chunks; null when a worker crashed (the caller reads on its own thread instead). */
+async function runJobs(spec: IndexTaskSpec, chunks: readonly ByteRange[], jobs: number, hooks: ParallelReadHooks): Promise<IngestJobResult[] | null> {
   const rowsInMemory = new SharedArrayBuffer(4);
+  const nextChunk = new SharedArrayBuffer(4);
   const messagesMax = Math.max(spec.maxSavedParseExceptions, PARSE_EXCEPTIONS_LOGGED_MIN);
   const exceptionsKeptMax = Math.max(messagesMax, Math.min(spec.maxParseExceptions + 1, EXCEPTIONS_KEPT_CAP));
   const controller = new AbortController();
   const forwardAbort = (): void => controller.abort(hooks.signal!.reason);
   hooks.signal?.addEventListener('abort', forwardAbort);
-  const bytesRead = new Float64Array(groups.length);
-  const rowsProcessed = new Float64Array(groups.length);
-  const runs = groups.map((ranges, job) => {
-    const ingestJob: IngestJob = { taskJson: spec.json, ranges, rowsInMemory, rowsInMemoryMax: spec.maxRowsInMemory, exceptionsKeptMax };
-    return pool().run(
+  const bytesRead = new Float64Array(jobs);
+  const rowsProcessed = new Float64Array(jobs);
+  const ingestJob: IngestJob = { taskJson: spec.json, chunks, nextChunk, rowsInMemory, rowsInMemoryMax: spec.maxRowsInMemory, exceptionsKeptMax };
+  const runs = Array.from({ length: jobs }, (_, job) =>
+    pool().run(
       ingestJob,
       (bytes, rows) => {
         bytesRead[job] = bytes;
@@ -143,8 +177,8 @@ async function runJobs(spec: IndexTaskSpec, groups: readonly ByteRange[][], hook
         hooks.onProgress(bytesRead.reduce((total, value) => total + value, 0), rowsProcessed.reduce((total, value) => total + value, 0));
       },
       controller.signal,
-    );
-  });
+    ),
+  );
   try {
     return await Promise.all(runs);
   } catch (error) {
@@ -161,32 +195,34 @@ async function runJobs(spec: IndexTaskSpec, groups: readonly ByteRange[][], hook
  * False when the run fails on maxParseExceptions at an exception no worker kept (possible only past
  * EXCEPTIONS_KEPT_CAP): the failure message names it, so the caller reads on one thread instead.
  */
-function exceptionsReplayable(spec: IndexTaskSpec, results: readonly IngestJobResult[]): boolean {
+function exceptionsReplayable(spec: IndexTaskSpec, reads: readonly JobRead[]): boolean {
   let before = 0;
-  for (const result of results) {
-    const count = result.counts.unparseable + result.counts.processedWithError;
-    if (before + count > spec.maxParseExceptions) return spec.maxParseExceptions + 1 - before <= result.exceptions.length;
+  for (const { read } of reads) {
+    const count = read.counts.unparseable + read.counts.processedWithError;
+    if (before + count > spec.maxParseExceptions) return spec.maxParseExceptions + 1 - before <= read.exceptionsKept;
     before += count;
   }
   return true;
 }
 
 /**
- * Adds the jobs' outcomes to `stats` in input order, exceptions located by file and line as the
+ * Adds the chunks' outcomes to `stats` in input order, exceptions located by file and line as the
  * single-threaded run locates them. Throws (from RowStats) where that run would have stopped.
  */
-function replayOutcomes(groups: readonly ByteRange[][], results: readonly IngestJobResult[], stats: RowStats): void {
+function replayOutcomes(chunks: readonly ByteRange[], reads: readonly JobRead[], results: readonly IngestJobResult[], stats: RowStats): void {
   const linesBefore = new Map<string, number>();
-  results.forEach((result, job) => {
-    const ranges = groups[job]!;
-    const rangeLineBase = ranges.map((range, rangeIndex) => {
-      const base = linesBefore.get(range.path) ?? 0;
-      linesBefore.set(range.path, base + (result.lines[rangeIndex] ?? 0));
-      return base;
-    });
+  // Each job's kept exceptions are in its chunks' order: a cursor per job walks them.
+  const nextException = new Array<number>(results.length).fill(0);
+  for (const { job, read } of reads) {
+    const path = chunks[read.chunk]!.path;
+    const lineBase = linesBefore.get(path) ?? 0;
+    linesBefore.set(path, lineBase + read.lines);
+    const exceptions = results[job]!.exceptions;
     let unparseableKept = 0;
-    for (const exception of result.exceptions) {
-      const location = `${ranges[exception.range]!.path}, line ${rangeLineBase[exception.range]! + exception.line}`;
+    let kept = 0;
+    for (let position = nextException[job]!; position < exceptions.length && exceptions[position]!.chunk === read.chunk; position++, kept++) {
+      const exception = exceptions[position]!;
+      const location = `${path}, line ${lineBase + exception.line}`;
       if (exception.kind === 'unparseable') {
         unparseableKept++;
         stats.unparseable(location, exception.message);
@@ -194,10 +230,11 @@ function replayOutcomes(groups: readonly ByteRange[][], results: readonly Ingest
         stats.processedWithError(location, exception.message);
       }
     }
+    nextException[job]! += kept;
     const counts = stats.counts;
-    counts.unparseable += result.counts.unparseable - unparseableKept;
-    counts.processedWithError += result.counts.processedWithError - (result.exceptions.length - unparseableKept);
-    counts.processed += result.counts.processed;
-    counts.thrownAway += result.counts.thrownAway;
-  });
+    counts.unparseable += read.counts.unparseable - unparseableKept;
+    counts.processedWithError += read.counts.processedWithError - (kept - unparseableKept);
+    counts.processed += read.counts.processed;
+    counts.thrownAway += read.counts.thrownAway;
+  }
 }

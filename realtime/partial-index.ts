@@ -25,6 +25,13 @@ export interface PartialIndex {
   readonly metrics: readonly Float64Array[];
 }
 
+/** Rows [from, to) of partials[partial]: IncrementalIndex.appendPartials appends spans in the order given. */
+export interface PartialSpan {
+  readonly partial: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** The buffers a postMessage may transfer instead of copy. */
 export function transferablesOf(partial: PartialIndex): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();

@@ -5,13 +5,15 @@ import RoaringModule from 'roaring';
 import { allocateIds, type ColumnData, type Dictionary } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import type { SegmentInfo } from '../segment-format/segment-metadata.js';
-import { writeSegment } from '../segment-format/segment-writer.js';
+import { writeEncodedSegment, writeSegment, type PendingColumn } from '../segment-format/segment-writer.js';
 import { HyperLogLog } from '../query/hyper-log-log.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { StringDimensionValue } from './dimension-values.js';
 import type { MetricValue } from './metric-values.js';
 import type { IngestionMetric } from './metrics-spec.js';
+import type { ColumnEncoder } from './parallel-column-encoder.js';
 import type { RowCursor } from './row-cursor.js';
+import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
 
@@ -157,12 +159,48 @@ export async function writeSegmentColumns(
   times: Float64Array,
   columns: ReadonlyMap<string, ColumnData>,
 ): Promise<{ info: SegmentInfo; sizeBytes: number }> {
-  const fullInfo: SegmentInfo = {
+  const fullInfo = segmentInfoOf(info, dimensions, metrics, times.length);
+  const { sizeBytes } = await writeSegment(path, fullInfo, times, columns);
+  return { info: fullInfo, sizeBytes };
+}
+
+/**
+ * writeSegmentColumns with each column built from its source and handed to `encoder` in turn,
+ * yielding between columns so the encoder's workers get the next column as soon as they are free.
+ */
+export async function writeSegmentSources(
+  path: string,
+  info: SegmentInfoBase,
+  dimensions: readonly DimensionSchema[],
+  metrics: readonly IngestionMetric[],
+  times: Float64Array,
+  sources: readonly ColumnSource[],
+  encoder: ColumnEncoder,
+): Promise<{ info: SegmentInfo; sizeBytes: number }> {
+  const fullInfo = segmentInfoOf(info, dimensions, metrics, times.length);
+  const pending: PendingColumn[] = [];
+  for (const source of sources) {
+    const encoded = encoder.encode(source, times.length);
+    // Rejections are handled when the column is written; until then they must not count as unhandled.
+    encoded.catch(() => undefined);
+    pending.push({ name: source.name, encoded });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  try {
+    const { sizeBytes } = await writeEncodedSegment(path, fullInfo, times, pending);
+    return { info: fullInfo, sizeBytes };
+  } catch (error) {
+    // Every column settles before the caller may change what the sources read.
+    await Promise.allSettled(pending.map((column) => column.encoded));
+    throw error;
+  }
+}
+
+function segmentInfoOf(info: SegmentInfoBase, dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[], rowCount: number): SegmentInfo {
+  return {
     ...info,
-    rowCount: times.length,
+    rowCount,
     dimensions: dimensions.map((dimension) => dimension.name),
     metrics: metrics.map((metric) => ({ name: metric.name, aggregator: metric.json })),
   };
-  const { sizeBytes } = await writeSegment(path, fullInfo, times, columns);
-  return { info: fullInfo, sizeBytes };
 }

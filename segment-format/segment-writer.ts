@@ -1,9 +1,12 @@
 // Writes one immutable segment file: header, the __time section, each column's sections in column
 // order, the metadata block, the footer. Sections stream to a temporary file one column at a time;
 // the file appears at its final path only complete and fsynced (write .tmp, fsync, rename).
+// writeEncodedSegment takes columns another thread encoded (encodeColumn is deterministic, so the
+// file is byte for byte writeSegment's) and writes each as soon as it and those before it are ready.
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ColumnData } from './columns.js';
+import type { EncodedColumn } from './encoded-column.js';
 import { compressBlocks } from './block-compression.js';
 import { crc32c } from './crc32c.js';
 import { encodeColumn } from './column-encoder.js';
@@ -22,7 +25,35 @@ export async function writeSegment(
   time: Float64Array,
   columns: ReadonlyMap<string, ColumnData>,
 ): Promise<{ sizeBytes: number }> {
-  checkInput(info, time, columns);
+  checkInput(info, time, columns.keys());
+  const encoded = [...columns].map(([name, data]) => ({ name, encoded: () => encodeColumn(name, data, info.rowCount) }));
+  return writeFile(path, info, time, encoded);
+}
+
+/** A column of writeEncodedSegment, in file order. */
+export interface PendingColumn {
+  readonly name: string;
+  /** What encodeColumn(name, data, info.rowCount) returns (or throws) for the column's data. */
+  readonly encoded: Promise<EncodedColumn>;
+}
+
+/**
+ * writeSegment with each column already being encoded elsewhere: the file is byte for byte the one
+ * writeSegment writes for the same data. Every pending column is awaited (a rejection fails the write).
+ */
+export async function writeEncodedSegment(path: string, info: SegmentInfo, time: Float64Array, columns: readonly PendingColumn[]): Promise<{ sizeBytes: number }> {
+  // A column that fails while an earlier one is awaited must not surface as an unhandled rejection.
+  for (const column of columns) column.encoded.catch(() => undefined);
+  checkInput(info, time, columns.map((column) => column.name));
+  return writeFile(path, info, time, columns.map(({ name, encoded }) => ({ name, encoded: () => encoded })));
+}
+
+interface ColumnToWrite {
+  readonly name: string;
+  readonly encoded: () => EncodedColumn | Promise<EncodedColumn>;
+}
+
+async function writeFile(path: string, info: SegmentInfo, time: Float64Array, columns: readonly ColumnToWrite[]): Promise<{ sizeBytes: number }> {
   const temporaryPath = `${path}.tmp`;
   const handle = await open(temporaryPath, 'w');
   let sizeBytes: number;
@@ -40,19 +71,19 @@ export async function writeSegment(
   return { sizeBytes };
 }
 
-async function writeSections(sink: SectionSink, info: SegmentInfo, time: Float64Array, columns: ReadonlyMap<string, ColumnData>): Promise<number> {
+async function writeSections(sink: SectionSink, info: SegmentInfo, time: Float64Array, columns: readonly ColumnToWrite[]): Promise<number> {
   await sink.append(encodeHeader());
   const timeSection = await sink.appendSection(compressBlocks(encodeTime(time, info.interval)));
   const descriptors: ColumnDescriptor[] = [];
-  for (const [name, data] of columns) {
-    const encoded = encodeColumn(name, data, info.rowCount);
+  for (const column of columns) {
+    const encoded = await column.encoded();
     const sections: Record<string, SectionDescriptor> = {};
     let sizeBytes = 0;
     for (const [sectionName, bytes] of encoded.sections) {
       sections[sectionName] = await sink.appendSection(bytes);
       sizeBytes += bytes.length;
     }
-    descriptors.push({ name, encoding: encoded.encoding, idWidthBytes: encoded.idWidthBytes, stats: { ...encoded.stats, sizeBytes }, sections });
+    descriptors.push({ name: column.name, encoding: encoded.encoding, idWidthBytes: encoded.idWidthBytes, stats: { ...encoded.stats, sizeBytes }, sections });
   }
   const metadata = encodeMetadata({ info: plainInfo(info), time: timeSection, columns: descriptors });
   const metadataOffset = sink.position;
@@ -94,7 +125,7 @@ function checkReadable(metadata: Uint8Array, metadataOffset: number): void {
   }
 }
 
-function checkInput(info: SegmentInfo, time: Float64Array, columns: ReadonlyMap<string, ColumnData>): void {
+function checkInput(info: SegmentInfo, time: Float64Array, columnNames: Iterable<string>): void {
   if (!(time instanceof Float64Array)) throw invalidSegmentInput('__time must be a Float64Array');
   if (info.rowCount !== time.length) throw invalidSegmentInput(`info.rowCount is ${info.rowCount} but __time has ${time.length} rows`);
   const { startMs, endMs } = info.interval;
@@ -102,7 +133,7 @@ function checkInput(info: SegmentInfo, time: Float64Array, columns: ReadonlyMap<
     throw invalidSegmentInput(`info.interval [${startMs}, ${endMs}) must be integral ms within the Date range, start <= end`);
   }
   if (!Number.isSafeInteger(info.partition) || info.partition < 0) throw invalidSegmentInput('info.partition must be a non-negative integer');
-  for (const name of columns.keys()) {
+  for (const name of columnNames) {
     if (typeof name !== 'string' || name === '__time') throw invalidSegmentInput(`column name ${JSON.stringify(name)} is not allowed`);
   }
 }

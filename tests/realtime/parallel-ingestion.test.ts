@@ -3,6 +3,7 @@
 // row counts and parse-exception messages (file and line included), with randomized lines full of
 // oddities, malformed lines cut by a range boundary, cuts exactly at line starts and newlines,
 // rollup, multi-value and numeric dimensions, several files, and the shapes that must fall back.
+// Segment files must be byte for byte the single-threaded run's (columns are encoded on the workers).
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -95,14 +96,19 @@ async function writeFiles(context: TestContext, contents: readonly string[]): Pr
   return files;
 }
 
-type Outcome = { result: BatchIngestionResult; rows: unknown[]; dictionaries: unknown[] } | { error: string };
+type Outcome = { result: BatchIngestionResult; rows: unknown[]; dictionaries: unknown[]; files: Buffer[] } | { error: string };
 
-async function run(context: TestContext, specParts: SpecParts, workers: number): Promise<Outcome> {
+/** Chunk sizes every comparison tries: one chunk per small file (the default), and many small chunks that workers interleave. */
+const CHUNK_SIZES: readonly (number | undefined)[] = [undefined, 2500];
+
+async function run(context: TestContext, specParts: SpecParts, workers: number, chunkBytes?: number): Promise<Outcome> {
   const workDir = await temporaryDirectory(context, 'sediment-parallel-work-');
   const spec = parseIndexTaskSpec(taskJson(specParts));
   try {
-    const result = await runBatchIngestionWith(spec, { workDir, version: '2024-01-01T00:00:00.000Z' }, { workers, minBytes: 0 });
-    return { result, rows: await readAllRows(result), dictionaries: await dictionariesOf(result) };
+    const parallelism = { workers, minBytes: 0, ...(chunkBytes === undefined ? {} : { chunkBytes }) };
+    const result = await runBatchIngestionWith(spec, { workDir, version: '2024-01-01T00:00:00.000Z' }, parallelism);
+    const files = await Promise.all(result.segments.map((segment) => readFile(segment.path)));
+    return { result, rows: await readAllRows(result), dictionaries: await dictionariesOf(result), files };
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -135,6 +141,9 @@ function assertSameOutcome(actual: Outcome, expected: Outcome, label: string): v
   assert.deepEqual(actual.result.segments.map((segment) => segment.info), expected.result.segments.map((segment) => segment.info), `${label}: segments`);
   assert.deepEqual(actual.dictionaries, expected.dictionaries, `${label}: dictionaries`);
   assert.deepEqual(actual.rows, expected.rows, `${label}: rows`);
+  // Columns encoded on the workers (built there from the index or sent built) give the same files.
+  assert.equal(actual.files.length, expected.files.length);
+  actual.files.forEach((bytes, index) => assert.ok(bytes.equals(expected.files[index]!), `${label}: segment ${index} byte for byte`));
 }
 
 /** Whether readInParallel takes the input (true) or leaves it to the calling thread (false). */
@@ -149,9 +158,19 @@ async function readsInParallel(specParts: SpecParts, workers: number): Promise<b
   }
 }
 
-async function assertAllAgree(context: TestContext, specParts: SpecParts, label: string, workerCounts: readonly number[] = [1, 2]): Promise<Outcome> {
+async function assertAllAgree(
+  context: TestContext,
+  specParts: SpecParts,
+  label: string,
+  workerCounts: readonly number[] = [1, 2],
+  chunkSizes: readonly (number | undefined)[] = CHUNK_SIZES,
+): Promise<Outcome> {
   const single = await run(context, specParts, 0);
-  for (const workers of workerCounts) assertSameOutcome(await run(context, specParts, workers), single, `${label}, ${workers} workers`);
+  for (const workers of workerCounts) {
+    for (const chunkBytes of chunkSizes) {
+      assertSameOutcome(await run(context, specParts, workers, chunkBytes), single, `${label}, ${workers} workers, chunks of ${chunkBytes ?? 'default'} bytes`);
+    }
+  }
   return single;
 }
 
@@ -193,7 +212,8 @@ test('a range boundary inside a malformed line, exactly at a line start, and at 
     const text = before + middle + after.join('\n') + ' '.repeat(padding) + '\n';
     assert.equal(Math.round(Buffer.byteLength(text) / 2), Buffer.byteLength(before) + offset, 'the cut lands where intended');
     const files = await writeFiles(t, [text]);
-    const single = await assertAllAgree(t, parts(files, { rollup: false }), `offset ${offset}`);
+    // Chunks of half the file: the one cut is the two-worker cut.
+    const single = await assertAllAgree(t, parts(files, { rollup: false }), `offset ${offset}`, [1, 2], [Buffer.byteLength(text) / 2]);
     assert.ok(!('error' in single));
     const line = before.split('\n').length;
     assert.ok(single.result.parseExceptions.some((message) => message.includes(`line ${line})`) && message.includes('cut here')), 'the malformed line is reported with its line number');

@@ -1,0 +1,122 @@
+// An index column's storage as plain data, and the segment column of some rows of it in a given
+// order. The index's own snapshots use it, and so do the ingestion workers: handed a column's storage
+// and the shared sorted order, a worker builds the segment column itself and encodes it, so building
+// columns leaves the main thread (see parallel-column-encoder.ts).
+import RoaringModule from 'roaring';
+import { allocateIds, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
+
+const { RoaringBitmap32 } = RoaringModule;
+
+/** One index column's storage; arrays hold at least every row the order names. */
+export type ColumnStorage =
+  /** A numeric metric: NaN stands for null. */
+  | { readonly kind: 'metric'; readonly storage: 'long' | 'float' | 'double'; readonly values: Float64Array }
+  /** A numeric dimension: row keys into `values`; key 0 is null. */
+  | { readonly kind: 'numericDimension'; readonly storage: 'long' | 'float' | 'double'; readonly keys: Int32Array; readonly values: readonly number[] }
+  /**
+   * A string dimension: row keys into `values` (key 0 null), or -(i + 1) for the multi-value list
+   * lists[i] of keys; byRank lists the keys in sorted value order (null first).
+   */
+  | {
+      readonly kind: 'stringDimension';
+      readonly keys: Int32Array;
+      readonly values: readonly (string | null)[];
+      readonly lists: readonly (readonly number[])[];
+      readonly byRank: Int32Array;
+    };
+
+/** The segment column of rows order[0..] (a copy; a string dictionary holds only the values used). */
+export function gatherColumn(storage: ColumnStorage, order: Uint32Array): ColumnData {
+  switch (storage.kind) {
+    case 'metric':
+      return gatherMetric(storage.storage, storage.values, order);
+    case 'numericDimension':
+      return gatherNumericDimension(storage.storage, storage.keys, storage.values, order);
+    case 'stringDimension':
+      return gatherStrings(storage, order);
+  }
+}
+
+function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array): ColumnData {
+  let nullRows: number[] | null = null;
+  // One loop per array type keeps each loop's stores monomorphic.
+  if (kind === 'float') {
+    const values = new Float32Array(order.length);
+    for (let index = 0; index < order.length; index++) values[index] = source[order[index]!]!;
+    for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
+    if (nullRows !== null) for (const row of nullRows) values[row] = 0;
+    return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+  }
+  const values = new Float64Array(order.length);
+  for (let index = 0; index < order.length; index++) values[index] = source[order[index]!]!;
+  for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
+  if (nullRows !== null) for (const row of nullRows) values[row] = 0;
+  return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+}
+
+function gatherNumericDimension(kind: 'long' | 'float' | 'double', keys: Int32Array, source: readonly number[], order: Uint32Array): ColumnData {
+  const values = kind === 'float' ? new Float32Array(order.length) : new Float64Array(order.length);
+  const nullRows: number[] = [];
+  for (let index = 0; index < order.length; index++) {
+    const key = keys[order[index]!]!;
+    if (key === 0) nullRows.push(index);
+    else values[index] = source[key]!;
+  }
+  return { kind, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
+}
+
+function gatherStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension' }>, order: Uint32Array): ColumnData {
+  const { keys, values, lists, byRank } = storage;
+  const used = new Uint8Array(values.length);
+  let multiValue = false;
+  for (let index = 0; index < order.length; index++) {
+    const key = keys[order[index]!]!;
+    if (key >= 0) used[key] = 1;
+    else multiValue = true;
+  }
+  if (multiValue) {
+    for (let index = 0; index < order.length; index++) {
+      const key = keys[order[index]!]!;
+      if (key < 0) for (const id of lists[-key - 1]!) used[id] = 1;
+    }
+  }
+  // Walking keys in rank order yields the sorted dictionary of used values without a sort.
+  const dictionary: (string | null)[] = [];
+  const remap = new Uint32Array(values.length);
+  for (let rank = 0; rank < byRank.length; rank++) {
+    const id = byRank[rank]!;
+    if (used[id] === 0) continue;
+    remap[id] = dictionary.length;
+    dictionary.push(values[id]!);
+  }
+  if (multiValue) return multiValueStrings(storage, order, dictionary, remap);
+  const ids = allocateIds(dictionary.length, order.length);
+  remapInto(ids, keys, remap, order);
+  return { kind: 'string', multiValue: false, dictionary, ids };
+}
+
+/** ids[i] = remap[keys[order[i]]], one loop per id width so each stays monomorphic. */
+function remapInto(ids: DictionaryIds, keys: Int32Array, remap: Uint32Array, order: Uint32Array): void {
+  if (ids instanceof Uint8Array) for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
+  else if (ids instanceof Uint16Array) for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
+  else for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
+}
+
+function multiValueStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension' }>, order: Uint32Array, dictionary: Dictionary, remap: Uint32Array): ColumnData {
+  const { keys, lists } = storage;
+  const offsets = new Uint32Array(order.length + 1);
+  let total = 0;
+  for (let index = 0; index < order.length; index++) {
+    const key = keys[order[index]!]!;
+    total += key >= 0 ? 1 : lists[-key - 1]!.length;
+    offsets[index + 1] = total;
+  }
+  const ids = allocateIds(dictionary.length, total);
+  let position = 0;
+  for (let index = 0; index < order.length; index++) {
+    const key = keys[order[index]!]!;
+    if (key >= 0) ids[position++] = remap[key]!;
+    else for (const id of lists[-key - 1]!) ids[position++] = remap[id]!;
+  }
+  return { kind: 'string', multiValue: true, dictionary, offsets, ids };
+}
