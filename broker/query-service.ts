@@ -22,7 +22,7 @@ export interface QueryServiceOptions {
   readonly scatterGather?: ScatterGather;
   /**
    * Worker threads executeAsync runs local segment files on; defaults to the process's shared pool
-   * (inline unless SEDIMENT_QUERY_WORKERS is set: see query/parallel/query-pool.ts).
+   * (one worker per core beside this thread unless SEDIMENT_QUERY_WORKERS says otherwise: see query/parallel/query-pool.ts).
    */
   readonly queryPool?: QueryPool;
 }
