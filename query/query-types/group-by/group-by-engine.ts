@@ -6,7 +6,8 @@ import type { SegmentSlice } from '../../segment-slice.js';
 import { checkDeadline } from '../deadline.js';
 import { aggregateGroups } from '../grouped-aggregation.js';
 import { emptyGroupRows, groupRowsOf, mergeGroupRows, type GroupRows } from '../group-rows.js';
-import { finalizeMetrics } from '../metric-values.js';
+import { finalizeMetricValues } from '../metric-values.js';
+import { recordFactory } from '../record-factory.js';
 import { clippedIntervals } from '../selected-rows.js';
 import { emptyAllTimestamp, TimestampFormatter } from '../timestamps.js';
 import type { GroupByQuery } from './group-by-query.js';
@@ -32,17 +33,14 @@ export function mergeGroupByPartials(query: GroupByQuery, left: GroupByPartial, 
 export function finalizeGroupBy(query: GroupByQuery, merged: GroupByPartial | null): unknown[] {
   if (merged === null) return [];
   const dimensionNames = query.dimensions.map((dimension) => dimension.outputName);
-  // Events are copies of one template, so they share a hidden class (and stay fast objects) instead of
-  // each growing key by key.
-  const template: Record<string, unknown> = {};
-  for (const name of dimensionNames) template[name] = null;
-  for (const aggregator of query.aggregations) template[aggregator.name] = null;
-  for (const postAggregator of query.postAggregations) template[postAggregator.name] = null;
+  const metricNames = [...query.aggregations.map((aggregator) => aggregator.name), ...query.postAggregations.map((postAggregator) => postAggregator.name)];
+  const makeEvent = recordFactory([...dimensionNames, ...metricNames]);
+  const values = new Array<unknown>(dimensionNames.length + metricNames.length);
   let rows: SortableRow[] = [];
   for (const row of merged.rows.list) {
-    const event: Record<string, unknown> = { ...template };
-    for (let index = 0; index < dimensionNames.length; index++) event[dimensionNames[index]!] = row.values[index] ?? null;
-    finalizeMetrics(query.aggregations, query.postAggregations, row.partials, event);
+    for (let index = 0; index < dimensionNames.length; index++) values[index] = row.values[index] ?? null;
+    finalizeMetricValues(query.aggregations, query.postAggregations, row.partials, values, dimensionNames.length);
+    const event = makeEvent(values);
     if (query.having === null || query.having.matches(event, row.timestampMs)) rows.push({ timestampMs: row.timestampMs, event });
   }
   const { limitSpec } = query;
