@@ -5,6 +5,8 @@
 // aggregators may build sketches go through the wire codec instead, which tags and revives them.
 import { partialFromWire, partialToWire } from '../partial-result-codec.js';
 import type { Query } from '../query.js';
+import type { DimensionValue } from '../dimensions/dimension-value.js';
+import type { GroupKeying, GroupRow, GroupRows } from '../query-types/group-rows.js';
 import type { ScanRow } from '../query-types/scan/scan-engine.js';
 import type { PartialResult } from '../run-query.js';
 
@@ -22,11 +24,28 @@ interface PackedScanRows {
   readonly values: readonly unknown[];
 }
 
+/**
+ * groupBy and topN groups travel the same way: times, values and partials in flat arrays instead of
+ * an object and two arrays per group (1,000 groups: 2.3 ms cloned as objects, 0.6 ms packed). The
+ * value index is left behind; the main thread rebuilds it if it merges.
+ */
+interface PackedGroupRows {
+  readonly mode: 'groups';
+  readonly queryType: 'groupBy' | 'topN';
+  readonly keying: GroupKeying;
+  readonly dimensionCount: number;
+  readonly aggregatorCount: number;
+  readonly timeMs: Float64Array;
+  readonly values: readonly DimensionValue[];
+  readonly partials: readonly unknown[];
+}
+
 /** What a worker posts for one partial. */
 export type TransferredPartial =
   | { readonly mode: 'clone'; readonly partial: PartialResult }
   | { readonly mode: 'wire'; readonly text: string }
-  | PackedScanRows;
+  | PackedScanRows
+  | PackedGroupRows;
 
 const sketchTypes = /hyperUnique|cardinality/;
 
@@ -40,6 +59,7 @@ export function partialTransferModeOf(query: Query): PartialTransferMode {
 
 export function packPartial(partial: PartialResult, mode: PartialTransferMode): TransferredPartial {
   if (partial.queryType === 'scan') return packScanRows(partial.rows);
+  if (mode === 'clone' && (partial.queryType === 'groupBy' || partial.queryType === 'topN')) return packGroupRows(partial.queryType, partial.rows);
   return mode === 'clone' ? { mode, partial } : { mode, text: partialToWire(partial) };
 }
 
@@ -51,7 +71,38 @@ export function unpackPartial(transferred: TransferredPartial): PartialResult {
       return partialFromWire(transferred.text);
     case 'scan':
       return { queryType: 'scan', rows: unpackScanRows(transferred) };
+    case 'groups':
+      return { queryType: transferred.queryType, rows: unpackGroupRows(transferred) } as PartialResult;
   }
+}
+
+function packGroupRows(queryType: 'groupBy' | 'topN', rows: GroupRows): PackedGroupRows {
+  const { list } = rows;
+  const dimensionCount = list[0]?.values.length ?? 0;
+  const aggregatorCount = list[0]?.partials.length ?? 0;
+  const timeMs = new Float64Array(list.length);
+  const values = new Array<DimensionValue>(list.length * dimensionCount);
+  const partials = new Array<unknown>(list.length * aggregatorCount);
+  for (let group = 0; group < list.length; group++) {
+    const row = list[group]!;
+    timeMs[group] = row.timestampMs;
+    for (let dimension = 0; dimension < dimensionCount; dimension++) values[group * dimensionCount + dimension] = row.values[dimension]!;
+    for (let aggregator = 0; aggregator < aggregatorCount; aggregator++) partials[group * aggregatorCount + aggregator] = row.partials[aggregator];
+  }
+  return { mode: 'groups', queryType, keying: rows.keying, dimensionCount, aggregatorCount, timeMs, values, partials };
+}
+
+function unpackGroupRows(packed: PackedGroupRows): GroupRows {
+  const { dimensionCount, aggregatorCount } = packed;
+  const list = new Array<GroupRow>(packed.timeMs.length);
+  for (let group = 0; group < list.length; group++) {
+    list[group] = {
+      timestampMs: packed.timeMs[group]!,
+      values: packed.values.slice(group * dimensionCount, (group + 1) * dimensionCount),
+      partials: packed.partials.slice(group * aggregatorCount, (group + 1) * aggregatorCount),
+    };
+  }
+  return { list, keying: packed.keying, index: null };
 }
 
 function packScanRows(rows: readonly ScanRow[]): PackedScanRows {
