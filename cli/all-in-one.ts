@@ -1,6 +1,7 @@
 // The all-in-one process: coordinator, historical, broker and task runner in one Node process on
 // embedded defaults (SQLite metadata, local deep storage, in-process discovery). The roles talk
 // through the same seams a cluster uses: the metadata store, deep storage, and segment announcements.
+import { setDecodedColumnBudget } from '../segment-format/decoded-column-budget.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -58,6 +59,7 @@ export async function startAllInOne(config: SedimentConfig, options: AllInOneOpt
   await mkdir(config.dataDir, { recursive: true });
   const store = SqliteMetadataStore.open(config.metadata.path);
   const deepStorage = new LocalDeepStorage(config.deepStorage.dir);
+  setDecodedColumnBudget(config.segmentCache.decodedColumnBytes);
   const cache = new SegmentCache(config.segmentCache.dir, deepStorage, { maxSizeBytes: config.segmentCache.maxSizeBytes });
   const historical = new SegmentManager(cache);
   const timeline = new Timeline();

@@ -2,6 +2,7 @@
 // file, environment variables, explicit overrides (CLI flags). Paths left unset are derived from
 // `dataDir` after all layers are merged, so `--data-dir` alone moves everything.
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { SedimentError, invalidInput } from './errors.js';
 
@@ -90,6 +91,11 @@ export interface SegmentCacheConfig {
   readonly dir: string;
   /** Loading a segment that would take the cache past this size fails with resource_limit. */
   readonly maxSizeBytes: number;
+  /**
+   * Memory for decoded columns of the served segments (all of them together); past it the least
+   * recently used columns are dropped and decoded again on next use. Default: a quarter of the RAM.
+   */
+  readonly decodedColumnBytes: number;
 }
 
 export interface QueryLimitsConfig {
@@ -139,7 +145,7 @@ const fixedDefaults = {
   dataDir: './var',
   port: 8888,
   host: '0.0.0.0',
-  segmentCache: { maxSizeBytes: 10 * gibibyte },
+  segmentCache: { maxSizeBytes: 10 * gibibyte, decodedColumnBytes: Math.floor(totalmem() / 4) },
   query: { maxConcurrentQueries: 8, defaultTimeoutMs: 300_000, maxGroups: 500_000 },
   quickstart: { sampleDataSource: true, sampleRows: 1_000_000 },
   zookeeper: { connectString: '', basePath: '/sediment', sessionTimeoutMs: 30_000 },
@@ -266,7 +272,7 @@ const knownKeys: Record<string, readonly string[] | null> = {
   host: null,
   metadata: ['type', 'path', 'connectionString'],
   deepStorage: ['type', 'dir', 'bucket', 'prefix', 'endpoint', 'region', 'forcePathStyle', 'accessKeyId', 'secretAccessKey', 'checksumsWhenRequired'],
-  segmentCache: ['dir', 'maxSizeBytes'],
+  segmentCache: ['dir', 'maxSizeBytes', 'decodedColumnBytes'],
   query: ['maxConcurrentQueries', 'defaultTimeoutMs', 'maxGroups'],
   quickstart: ['sampleDataSource', 'sampleRows'],
   roles: null,
@@ -299,6 +305,7 @@ function validateConfig(config: SedimentConfig): void {
   validateClusterSections(config);
   requireNonEmptyString('segmentCache.dir', config.segmentCache.dir);
   requireInteger('segmentCache.maxSizeBytes', config.segmentCache.maxSizeBytes, 1, Number.MAX_SAFE_INTEGER);
+  requireInteger('segmentCache.decodedColumnBytes', config.segmentCache.decodedColumnBytes, 0, Number.MAX_SAFE_INTEGER);
   requireInteger('query.maxConcurrentQueries', config.query.maxConcurrentQueries, 1, 1_000_000);
   requireInteger('query.defaultTimeoutMs', config.query.defaultTimeoutMs, 1, Number.MAX_SAFE_INTEGER);
   requireInteger('query.maxGroups', config.query.maxGroups, 1, Number.MAX_SAFE_INTEGER);

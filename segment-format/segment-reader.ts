@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { columnTypeOf, type Column, type ColumnType } from './columns.js';
 import { decompressBlocks } from './block-compression.js';
 import { decodeColumn } from './column-decoder.js';
+import { cacheClosed, columnDecoded, columnUsed, type DecodedColumnCache } from './decoded-column-budget.js';
 import { crc32c } from './crc32c.js';
 import { decodeFooter, decodeHeader, FOOTER_BYTES, HEADER_BYTES } from './segment-file-layout.js';
 import { columnTypeOfEncoding, parseMetadata, type ColumnDescriptor, type SectionDescriptor, type SegmentFileMetadata } from './segment-file-metadata.js';
@@ -34,7 +35,7 @@ export async function openSegment(path: string): Promise<SegmentFile> {
   }
 }
 
-export class SegmentFile {
+export class SegmentFile implements DecodedColumnCache {
   /** Druid segment id. */
   readonly id: string;
   readonly info: SegmentInfo;
@@ -92,13 +93,23 @@ export class SegmentFile {
   /** The column, read and decoded on first use, then cached; undefined if there is no such column. */
   column(name: string): Column | undefined {
     const cached = this.columns.get(name);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      columnUsed(this, name);
+      return cached;
+    }
     const descriptor = this.descriptors.get(name);
     if (descriptor === undefined) return undefined;
     const column = withSharedArrays(decodeColumn(descriptor, this.sectionSource(descriptor), this.rowCount));
     if (columnTypeOf(column) !== descriptor.stats.type) throw corruptSegment(`column ${name}: decoded type does not match its stats`);
     this.columns.set(name, column);
+    // Only while the file is open can an evicted column be decoded again.
+    if (this.fd !== null) columnDecoded(this, name, column);
     return column;
+  }
+
+  /** Drops a decoded column from this file's cache (the process-wide budget calls this). */
+  evictColumn(name: string): void {
+    this.columns.delete(name);
   }
 
   /** The writer's statistics for the column; undefined if there is no such column. */
@@ -122,6 +133,7 @@ export class SegmentFile {
     if (this.fd === null) return;
     closeSync(this.fd);
     this.fd = null;
+    cacheClosed(this);
   }
 
   private sectionSource(descriptor: ColumnDescriptor): SectionSource {

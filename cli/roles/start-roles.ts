@@ -1,6 +1,7 @@
 // `sediment start --role coordinator,historical,broker,realtime`: the chosen roles in this process,
 // on one HTTP port, talking to the rest of the cluster through discovery (ZooKeeper, or in-process
 // when none is configured), the metadata store and deep storage.
+import { setDecodedColumnBudget } from '../../segment-format/decoded-column-budget.js';
 import { mkdir } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SedimentConfig, ServerRoleName } from '../../cluster/config.js';
@@ -70,6 +71,7 @@ export async function startRoles(config: SedimentConfig, roles: readonly ServerR
     registerCoordinatorClusterRoutes(app, { coordinator: parts.coordinator, isLeader: () => leader, includeLoadStatus: true });
   }
   if (roles.includes('historical')) {
+    setDecodedColumnBudget(config.segmentCache.decodedColumnBytes);
     const cache = new SegmentCache(config.segmentCache.dir, await openDeepStorage(config), { maxSizeBytes: config.segmentCache.maxSizeBytes });
     parts.historical = new SegmentManager(cache);
     registerHistoricalRoutes(app, parts.historical);

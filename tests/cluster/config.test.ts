@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../cluster/config.js';
 import { SedimentError } from '../../cluster/errors.js';
@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       metadata: { type: 'sqlite', path: 'var/metadata.sqlite' },
       deepStorage: { type: 'local', dir: 'var/deep-storage' },
-      segmentCache: { dir: 'var/segment-cache', maxSizeBytes: 10 * 1024 ** 3 },
+      segmentCache: { dir: 'var/segment-cache', maxSizeBytes: 10 * 1024 ** 3, decodedColumnBytes: Math.floor(totalmem() / 4) },
       query: { maxConcurrentQueries: 8, defaultTimeoutMs: 300_000, maxGroups: 500_000 },
       quickstart: { sampleDataSource: true, sampleRows: 1_000_000 },
       roles: [],
@@ -66,7 +66,7 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.dataDir, '/from-env');
     assert.deepEqual(config.query, { maxConcurrentQueries: 8, defaultTimeoutMs: 9, maxGroups: 7 });
-    assert.deepEqual(config.segmentCache, { dir: '/from-env/segment-cache', maxSizeBytes: 5 });
+    assert.deepEqual(config.segmentCache, { dir: '/from-env/segment-cache', maxSizeBytes: 5, decodedColumnBytes: Math.floor(totalmem() / 4) });
     assert.equal(config.metadata.path, '/from-env/metadata.sqlite');
   });
 
