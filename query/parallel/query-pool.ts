@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SedimentError, assert } from '../../cluster/errors.js';
 import { errorFromRecord } from './worker-error.js';
-import type { QueryWorkerData, SegmentTaskAnswer, SegmentTaskMessage } from './worker-protocol.js';
+import { WORKER_READY, type QueryWorkerData, type SegmentTaskAnswer, type SegmentTaskMessage } from './worker-protocol.js';
 
 export interface QueryPoolOptions {
   /** Worker threads beside the calling thread; 0 means none (callers run everything inline). */
@@ -63,6 +63,8 @@ interface WorkerSlot {
   overrunTimer: NodeJS.Timeout | null;
   /** Set once the worker errored or exited; the slot takes no more tasks. */
   dead: boolean;
+  /** Set when the worker reports its modules loaded; only ready workers are handed tasks. */
+  ready: boolean;
 }
 
 const defaultEntry = new URL(import.meta.url.endsWith('.ts') ? './query-worker.ts' : './query-worker.js', import.meta.url);
@@ -89,17 +91,28 @@ export class QueryPool {
     return this.workerCount > 0 && !this.closed;
   }
 
-  /** Workers that would start a task sent now at once: idle ones and those not started yet, less queued tasks. */
+  /**
+   * Workers that would start a task sent now at once: ready and idle ones, less queued tasks. A
+   * worker still booting (~0.3 s, e.g. just after a restart) is not counted, so callers run that
+   * share themselves instead of waiting for it; asking starts any worker not started yet.
+   */
   get idleWorkers(): number {
     if (!this.parallel) return 0;
-    let idle = this.workerCount - this.slots.length;
-    for (const slot of this.slots) if (!slot.dead && slot.task === null) idle++;
+    this.warm();
+    let idle = 0;
+    for (const slot of this.slots) if (slot.ready && !slot.dead && slot.task === null) idle++;
     return Math.max(0, idle - this.queue.length);
   }
 
   /** Starts the workers now instead of on the first task (saves the first query their start-up). */
   warm(): void {
     while (this.parallel && this.slots.length < this.workerCount) this.slots.push(this.spawn());
+  }
+
+  /** Resolves once every worker has started and loaded its modules (tests; a warm-up before a benchmark). */
+  async ready(): Promise<void> {
+    this.warm();
+    while (this.parallel && this.slots.some((slot) => !slot.ready && !slot.dead)) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** A new group for one query's tasks. */
@@ -137,11 +150,9 @@ export class QueryPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((candidate) => !candidate.dead && candidate.task === null);
-      if (slot === undefined && this.slots.length < this.workerCount) {
-        slot = this.spawn();
-        this.slots.push(slot);
-      }
+      // A booting worker is not handed tasks yet; it asks for them once ready (onReady).
+      this.warm();
+      const slot = this.slots.find((candidate) => candidate.ready && !candidate.dead && candidate.task === null);
       if (slot === undefined) return;
       const task = this.queue.shift()!;
       if (task.group.cancelled !== null) {
@@ -157,8 +168,15 @@ export class QueryPool {
   private spawn(): WorkerSlot {
     const workerData: QueryWorkerData = { openSegmentsMax: this.options.openSegmentsPerWorkerMax ?? 64 };
     const worker = startWorker(this.options.workerEntry ?? defaultEntry, workerData);
-    const slot: WorkerSlot = { worker, task: null, overrunTimer: null, dead: false };
-    worker.on('message', (answer: SegmentTaskAnswer) => this.onAnswer(slot, answer));
+    const slot: WorkerSlot = { worker, task: null, overrunTimer: null, dead: false, ready: false };
+    worker.on('message', (answer: SegmentTaskAnswer | typeof WORKER_READY) => {
+      if (answer === WORKER_READY) {
+        slot.ready = true;
+        this.dispatch();
+      } else {
+        this.onAnswer(slot, answer);
+      }
+    });
     worker.on('error', (error) => this.onDeath(slot, new SedimentError('internal', `a query worker failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => this.onDeath(slot, new SedimentError('internal', `a query worker exited (code ${code}) while running a segment task`)));
     // After the listeners: adding a 'message' listener refs the worker's port again (Node 20), so a

@@ -9,7 +9,7 @@ import { deserialize } from '../../segment-format/bitmap-section.js';
 import { packPartial } from './partial-transfer.js';
 import { withSelection } from './selection-filter.js';
 import { errorToRecord } from './worker-error.js';
-import type { QueryWorkerData, SegmentTaskAnswer, SegmentTaskMessage } from './worker-protocol.js';
+import { WORKER_READY, type QueryWorkerData, type SegmentTaskAnswer, type SegmentTaskMessage } from './worker-protocol.js';
 import { SegmentUnavailableError, WorkerSegmentCache } from './worker-segment-cache.js';
 
 const parsedQueriesMax = 16;
@@ -57,3 +57,6 @@ function post(message: SegmentTaskAnswer): void {
 port.on('message', (task: SegmentTaskMessage) => {
   void answer(task).then(post);
 });
+
+// Every module is loaded: tasks sent from now on start at once (see QueryPool's readiness).
+port.postMessage(WORKER_READY);

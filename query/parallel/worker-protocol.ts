@@ -53,3 +53,6 @@ export interface QueryWorkerData {
   /** Segment files a worker keeps open (with their decoded columns) before closing the least recently used. */
   readonly openSegmentsMax: number;
 }
+
+/** Worker → main, once, when the worker has loaded its modules and listens for tasks. */
+export const WORKER_READY = 'sediment-query-worker-ready';

@@ -36,6 +36,8 @@ describe('parallel entry points', () => {
   let byId = new Map<string, QueryableSegment>();
 
   before(async () => {
+    // Workers are handed tasks only once loaded; these tests are about what they do with them.
+    await Promise.all([pool.ready()]);
     slices = await fileSlices(randomSegments(randomSource(29), 4, 700, false).map(({ slice }) => slice), directory);
     byId = new Map(slices.map((slice) => [slice.segment.id, slice.segment]));
   });

@@ -94,6 +94,8 @@ describe('runQueryParallel', () => {
   let bigSlices: SegmentSlice[] = [];
 
   before(async () => {
+    // Workers are handed tasks only once loaded; these tests are about what they do with them.
+    await Promise.all([pool.ready(), testPool.ready()]);
     memorySlices = slicesFor(randomSegments(randomSource(5), 5, 600), queryRange);
     slices = await fileSlices(memorySlices, directory);
     const big = largeSegment(400_000);
@@ -209,6 +211,8 @@ describe('runQueryParallel', () => {
 
   it('answers a timeout at the deadline even when a worker is stuck, then replaces that worker', async () => {
     const { json, query } = parsed({ ...queries[0]!, context: { hangWorker: true, timeout: 300 } });
+    // The workers the crash test replaced must be up, or this thread would run every piece itself.
+    await testPool.ready();
     const startedMs = Date.now();
     await assert.rejects(runQueryParallel(query, json, slices, testPool), (error: unknown) => error instanceof SedimentError && error.code === 'timeout');
     const elapsedMs = Date.now() - startedMs;
@@ -216,6 +220,27 @@ describe('runQueryParallel', () => {
     // Both stuck workers are terminated after the 100 ms grace; the next query gets fresh ones.
     const healthy = parsed(queries[0]!);
     assert.deepEqual(await runQueryParallel(healthy.query, healthy.json, slices, testPool), runQuery(healthy.query, memorySlices));
+  });
+
+  it('does not wait for workers still booting: this thread runs their share until they are ready', async () => {
+    const json = { queryType: 'timeseries', dataSource: 'big', intervals: ['2024-01-29/2024-01-30'], granularity: 'hour', aggregations: [{ type: 'count', name: 'rows' }] };
+    const query = parseQuery(json);
+    const booting = new QueryPool({ workerCount: 1 });
+    let sent = 0;
+    const run = booting.run.bind(booting);
+    booting.run = (group, task) => {
+      sent++;
+      return run(group, task);
+    };
+    try {
+      assert.deepEqual(await runQueryParallel(query, json, bigSlices, booting), runQuery(query, bigSlices));
+      assert.equal(sent, 0, 'nothing was handed to a worker that had not loaded yet');
+      await booting.ready();
+      assert.deepEqual(await runQueryParallel(query, json, bigSlices, booting), runQuery(query, bigSlices));
+      assert.equal(sent, 1, 'once ready, the worker takes a piece');
+    } finally {
+      await booting.close();
+    }
   });
 
   it('runs one piece of a big segment on this thread and the others on the workers', async () => {

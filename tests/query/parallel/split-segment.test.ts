@@ -94,6 +94,8 @@ describe('one segment on a worker and the calling thread', () => {
   let files: SegmentSlice[] = [];
 
   before(async () => {
+    // Workers are handed tasks only once loaded; these tests are about what they do with them.
+    await Promise.all([pool.ready()]);
     const [{ slice }] = randomSegments(randomSource(77), 1, 4_000, false);
     memory = [slice!];
     files = [{ segment: await toSegmentFile(slice!.segment, join(directory, 'one.sdm')), intervals: slice!.intervals }];
