@@ -19,6 +19,8 @@ export function partialsOfGroup(accumulators: readonly GroupedAccumulator[], gro
   return accumulators.map((accumulator) => accumulator.result(group));
 }
 
+const finalizeScratch: unknown[] = [];
+
 /**
  * Writes finalized aggregator values and then post-aggregator values into `into`. Post-aggregators
  * see partial aggregator values and may finalize them, as Druid's fieldAccess/finalizingFieldAccess do.
@@ -29,7 +31,8 @@ export function finalizeMetrics(
   partials: readonly unknown[],
   into: Record<string, unknown>,
 ): Record<string, unknown> {
-  const values = new Array<unknown>(aggregations.length + postAggregations.length);
+  // Copied out at once, so one scratch array serves every call (nothing here calls back in).
+  const values = finalizeScratch;
   finalizeMetricValues(aggregations, postAggregations, partials, values, 0);
   for (let index = 0; index < aggregations.length; index++) into[aggregations[index]!.name] = values[index];
   for (let index = 0; index < postAggregations.length; index++) into[postAggregations[index]!.name] = values[aggregations.length + index];
