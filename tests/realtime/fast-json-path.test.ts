@@ -5,18 +5,10 @@
 // an unused field forces the general path without changing the result.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ingest, readAllRows, type SpecParts } from './ingestion-fixtures.js';
+import { ingest, random, readAllRows, type SpecParts } from './ingestion-fixtures.js';
 
 const HOUR = 3_600_000;
 const base = Date.UTC(2024, 4, 1);
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
 
 const stringValues: unknown[] = ['FR', 'US', 'JP', '日本', 'a"b', 'tab\there', 'back\\slash', '', 'x y', null, 7, 2.5, true, ['b', 'a'], ['c'], [], { nested: 1 }];
 const numberValues: unknown[] = [0, -0, 1, -17, 42, 0.1, 123.456, -99.5, 1e3, 2.5e-3, 1.5E+2, 123456789012345678, 9007199254740993, 0.30000000000000004, 5e-324, null, '12', ' 7 ', 'bad', '', true, [3], [], { x: 1 }];

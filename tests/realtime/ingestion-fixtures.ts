@@ -97,3 +97,12 @@ export async function readAllRows(result: BatchIngestionResult): Promise<Row[]> 
 export function jsonLines(rows: readonly Row[]): string {
   return rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
 }
+
+/** A small seeded generator (LCG) in [0, 1), so randomized ingestion inputs repeat exactly. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}

@@ -17,18 +17,10 @@ import { listInputEntities } from '../../realtime/input-source.js';
 import { readInParallel } from '../../realtime/parallel-ingestion.js';
 import { RowStats } from '../../realtime/row-stats.js';
 import { openSegment } from '../../segment-format/segment-reader.js';
-import { readAllRows, taskJson, temporaryDirectory, type SpecParts } from './ingestion-fixtures.js';
+import { random, readAllRows, taskJson, temporaryDirectory, type SpecParts } from './ingestion-fixtures.js';
 
 const HOUR = 3_600_000;
 const base = Date.UTC(2024, 4, 1);
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
 
 function pick<T>(next: () => number, values: readonly T[]): T {
   return values[Math.floor(next() * values.length)]!;

@@ -85,6 +85,22 @@ function largeSegment(rowCount: number): InMemorySegment {
 
 const crashingEntry = new URL(import.meta.url.endsWith('.ts') ? './crashing-query-worker.ts' : './crashing-query-worker.js', import.meta.url);
 
+/** Counts the tasks the pool is handed from now on; restore() puts its own run back. */
+function countTasksSent(pool: QueryPool): { readonly sent: number; restore(): void } {
+  const run = pool.run.bind(pool);
+  const counter = {
+    sent: 0,
+    restore: () => {
+      pool.run = run;
+    },
+  };
+  pool.run = (group, task) => {
+    counter.sent++;
+    return run(group, task);
+  };
+  return counter;
+}
+
 describe('runQueryParallel', () => {
   const directory = segmentDirectory();
   const pool = new QueryPool({ workerCount: 2 });
@@ -226,18 +242,13 @@ describe('runQueryParallel', () => {
     const json = { queryType: 'timeseries', dataSource: 'big', intervals: ['2024-01-29/2024-01-30'], granularity: 'hour', aggregations: [{ type: 'count', name: 'rows' }] };
     const query = parseQuery(json);
     const booting = new QueryPool({ workerCount: 1 });
-    let sent = 0;
-    const run = booting.run.bind(booting);
-    booting.run = (group, task) => {
-      sent++;
-      return run(group, task);
-    };
+    const tasks = countTasksSent(booting);
     try {
       assert.deepEqual(await runQueryParallel(query, json, bigSlices, booting), runQuery(query, bigSlices));
-      assert.equal(sent, 0, 'nothing was handed to a worker that had not loaded yet');
+      assert.equal(tasks.sent, 0, 'nothing was handed to a worker that had not loaded yet');
       await booting.ready();
       assert.deepEqual(await runQueryParallel(query, json, bigSlices, booting), runQuery(query, bigSlices));
-      assert.equal(sent, 1, 'once ready, the worker takes a piece');
+      assert.equal(tasks.sent, 1, 'once ready, the worker takes a piece');
     } finally {
       await booting.close();
     }
@@ -252,19 +263,14 @@ describe('runQueryParallel', () => {
       aggregations: [{ type: 'longSum', name: 'value', fieldName: 'value' }, { type: 'count', name: 'rows' }],
     };
     const query = parseQuery(json);
-    let sent = 0;
-    const run = pool.run.bind(pool);
-    pool.run = (group, task) => {
-      sent++;
-      return run(group, task);
-    };
+    const tasks = countTasksSent(pool);
     try {
       // 400,000 rows over two workers and this thread: three pieces, at most two sent (fewer while a
       // worker is still busy with an earlier test's cancelled task).
       assert.deepEqual(await runQueryParallel(query, json, bigSlices, pool), runQuery(query, bigSlices));
-      assert.ok(sent >= 1 && sent <= 2, `${sent} pieces sent`);
+      assert.ok(tasks.sent >= 1 && tasks.sent <= 2, `${tasks.sent} pieces sent`);
     } finally {
-      pool.run = run;
+      tasks.restore();
     }
   });
 });
