@@ -16,8 +16,10 @@ import { MergingCursor } from './merging-cursor.js';
 import type { ColumnEncoder } from './parallel-column-encoder.js';
 import { columnEncoderFor, ingestionParallelism, readInParallel, type IngestionParallelism } from './parallel-ingestion.js';
 import type { RowCursor } from './row-cursor.js';
+import type { ColumnSource } from './sorted-index-rows.js';
 import { RowFeeder } from './row-feeder.js';
 import { RowStats } from './row-stats.js';
+import { RunMerge } from './run-merge.js';
 import { SegmentBuilder, writeSegmentSources, type SegmentInfoBase } from './segment-builder.js';
 import { SpillCursor } from './spill-cursor.js';
 
@@ -152,6 +154,17 @@ class BatchIngestionRun {
   async writeFinalSegments(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
     if (this.spills.length === 0) return this.partitionIndex(schemas);
+    // The index becomes the last run, so every run is a file the columnar merge can read.
+    if (this.index.rowCount > 0) await this.spill();
+    const runMerge = await RunMerge.open(this.spills, schemas, this.spec.ingestionMetrics);
+    if (runMerge !== null) {
+      try {
+        runMerge.merge(this.spec.rollup, this.options.signal);
+        return await this.partitionMerged(runMerge, schemas);
+      } finally {
+        runMerge.close();
+      }
+    }
     const names = schemas.map((schema) => schema.name);
     const metricNames = this.spec.ingestionMetrics.map((metric) => metric.name);
     const inputs: RowCursor[] = [];
@@ -197,10 +210,24 @@ class BatchIngestionRun {
   }
 
   /** Without spills the index alone is every row, rolled up and sorted: its ranges become the segments. */
-  private async partitionIndex(schemas: readonly DimensionSchema[]): Promise<void> {
+  private partitionIndex(schemas: readonly DimensionSchema[]): Promise<void> {
     const sorted = this.index.sortedRows();
-    const { times, rowCount } = sorted;
     const names = schemas.map((schema) => schema.name);
+    return this.partitionSorted(schemas, sorted.times, sorted.rowCount, (from, to) => ({ times: sorted.timesOf(from, to), sources: sorted.columnSources(names, from, to) }));
+  }
+
+  /** The columnar merge's rows, cut into segments as the index's are. */
+  private partitionMerged(merged: RunMerge, schemas: readonly DimensionSchema[]): Promise<void> {
+    return this.partitionSorted(schemas, merged.times, merged.rowCount, (from, to) => ({ times: merged.times.slice(from, to), sources: merged.columnSources(from, to) }));
+  }
+
+  /** Writes sorted rows as one segment per time chunk and maxRowsPerSegment rows; `rows` gives a range's columns. */
+  private async partitionSorted(
+    schemas: readonly DimensionSchema[],
+    times: Float64Array,
+    rowCount: number,
+    rows: (from: number, to: number) => { times: Float64Array; sources: ColumnSource[] },
+  ): Promise<void> {
     const rowsMax = this.spec.maxRowsPerSegment;
     for (let start = 0; start < rowCount; ) {
       const interval = this.chunkInterval(this.spec.segmentGranularity.bucketStart(times[start]!));
@@ -209,9 +236,10 @@ class BatchIngestionRun {
       for (let from = start; from < end; from += rowsMax) {
         this.options.signal?.throwIfAborted();
         const to = Math.min(end, from + rowsMax);
-        await this.writeFinalColumns(interval, partition++, (path, info) =>
-          writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, sorted.timesOf(from, to), sorted.columnSources(names, from, to), this.encoder),
-        );
+        await this.writeFinalColumns(interval, partition++, (path, info) => {
+          const range = rows(from, to);
+          return writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, range.times, range.sources, this.encoder);
+        });
       }
       start = end;
     }
