@@ -93,7 +93,8 @@ class BatchIngestionRun {
   private async readInParallel(entities: readonly InputEntity[]): Promise<boolean> {
     const { signal, onProgress } = this.options;
     const progress = (bytesRead: number, rowsProcessed: number): void => onProgress?.({ bytesRead, bytesTotal: this.bytesTotal, rowsProcessed });
-    return readInParallel(this.spec, entities, this.index, this.stats, this.parallelism, { onProgress: progress, ...(signal === undefined ? {} : { signal }) });
+    const hooks = { onProgress: progress, spill: () => this.spill(), ...(signal === undefined ? {} : { signal }) };
+    return readInParallel(this.spec, entities, this.index, this.stats, this.parallelism, hooks);
   }
 
   private async readEntity(entity: InputEntity): Promise<void> {

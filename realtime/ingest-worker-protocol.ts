@@ -8,9 +8,10 @@ import type { PartialIndex } from './partial-index.js';
 import type { RowStatsSnapshot } from './row-stats.js';
 
 /**
- * One worker's part in reading the input: the whole input as chunks (consecutive byte ranges, in input
- * order), which the run's workers claim one at a time from a shared counter, each reading its chunks
- * into one partial index, so they all finish about together.
+ * One worker's part in reading one round of the input: the whole input as chunks (consecutive byte
+ * ranges, in input order), which the round's workers claim one at a time from a shared counter, each
+ * reading its chunks into one partial index, so they all finish about together. A round ends once
+ * the rows the workers hold reach rowsInMemoryMax; the next round starts at the first unclaimed chunk.
  */
 export interface IngestJob {
   /** The task JSON (IndexTaskSpec.json), parsed again in the worker. */
@@ -18,18 +19,25 @@ export interface IngestJob {
   /** Every chunk of the input, in input order. */
   readonly chunks: readonly ByteRange[];
   /**
-   * Int32 [0]: the next chunk to claim (Atomics.add). A job that stops early (overflow, too many
-   * exceptions) pushes it past the last chunk, so the others stop claiming.
+   * Int32 [0]: the next chunk to claim (Atomics.add), starting at the round's first chunk. The chunks
+   * claimed are always a contiguous run from there. A job that stops early (too many exceptions)
+   * pushes it past the last chunk, so the others stop claiming.
    */
   readonly nextChunk: SharedArrayBuffer;
   /**
-   * Int32 [0]: rows held by all workers' indexes together. A worker adds its rows as it goes and
-   * stops once the total passes rowsInMemoryMax (the single-threaded run would have spilled).
+   * Int32 [0]: rows held by all the round's workers' indexes together. A worker adds its rows as it
+   * goes and claims no further chunk once the total has reached rowsInMemoryMax (a chunk claimed is
+   * read to its end, so the limit is soft, as the single-threaded run's spill check is).
    */
   readonly rowsInMemory: SharedArrayBuffer;
   readonly rowsInMemoryMax: number;
   /** Exception records kept (the job's first ones); later exceptions are only counted. */
   readonly exceptionsKeptMax: number;
+  /**
+   * Parse exceptions the run may still take (maxParseExceptions less the earlier rounds'): a job
+   * that alone finds more stops, since the run fails whatever the others find.
+   */
+  readonly exceptionsAllowed: number;
 }
 
 /** A parse exception of a job, located by chunk and line within the chunk (1-based). */
@@ -58,10 +66,11 @@ export interface ChunkRead {
 
 export interface IngestJobResult {
   /**
-   * complete: no chunk left to claim. overflow: stopped because the rows in memory passed the
-   * maximum. tooManyExceptions: stopped because this job alone passed maxParseExceptions.
+   * complete: every chunk claimed was read, and no further one was to be claimed (none left, or the
+   * round's rows reached the maximum). tooManyExceptions: stopped because this job alone found more
+   * than exceptionsAllowed.
    */
-  readonly outcome: 'complete' | 'overflow' | 'tooManyExceptions';
+  readonly outcome: 'complete' | 'tooManyExceptions';
   /** The rows read (complete only). */
   readonly partial: PartialIndex | null;
   /** The chunks claimed, in claim order (so ascending). */

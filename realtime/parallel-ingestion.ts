@@ -6,12 +6,16 @@
 // maxParseExceptions failure are the ones the single-threaded run gives. Sorting, rollup across
 // partials and segment building then run as before (segment columns encoded on the workers).
 //
+// An input whose rows do not fit in maxRowsInMemory is read in rounds: the workers stop claiming
+// chunks once the rows they hold reach it, the round's rows are appended and spilled as a sorted run
+// (as the single-threaded run spills), and the next round starts at the first chunk not claimed.
+// A round a worker crashed in is read again on the calling thread (after round 0 the run can no
+// longer start over on one thread), as is a round whose failing parse exception no worker kept.
+//
 // Where it applies: JSON input on the fast path's terms (fixed schema: no discovery, transforms or
-// sketch metrics), local uncompressed files, and the rows fitting in memory (maxRowsInMemory; past
-// it the run reads again on one thread, which spills). Under rollup every metric must fold in an
+// sketch metrics) and local uncompressed files. Under rollup every metric must fold in an
 // order-insensitive way (count, min, max, long sums): folding partials sums floats in another order.
-// Anything else, or a worker crash, reads on the calling thread.
-import { open } from 'node:fs/promises';
+// Anything else reads on the calling thread.
 import { availableParallelism } from 'node:os';
 import { assert, SedimentError } from '../cluster/errors.js';
 import { splitIntoChunks, type ByteRange } from './byte-ranges.js';
@@ -19,6 +23,7 @@ import type { IncrementalIndex } from './incremental-index.js';
 import type { IndexTaskSpec } from './index-task-spec.js';
 import type { ChunkRead, IngestJob, IngestJobResult } from './ingest-worker-protocol.js';
 import { IngestWorkerCrash, IngestWorkerPool } from './ingest-worker-pool.js';
+import { ingestRanges } from './range-ingestion.js';
 import type { InputEntity } from './input-source.js';
 import { localColumnEncoder, ParallelColumnEncoder, type ColumnEncoder } from './parallel-column-encoder.js';
 import type { PartialIndex, PartialSpan } from './partial-index.js';
@@ -32,14 +37,14 @@ export interface IngestionParallelism {
   readonly minBytes: number;
   /** Bytes per chunk the workers claim (default CHUNK_BYTES_DEFAULT); smaller balances better, costs more merging. */
   readonly chunkBytes?: number;
+  /** The worker pool (tests pass one whose workers crash); default: the process's shared pool. */
+  readonly pool?: IngestWorkerPool;
 }
 
 const MIN_BYTES_DEFAULT = 8 << 20;
 const CHUNK_BYTES_DEFAULT = 8 << 20;
 /** Exception records a worker keeps at most (beyond the saved messages) to locate the one that fails the run. */
-const EXCEPTIONS_KEPT_CAP = 100_000;
-/** Bytes of the first file sampled to estimate the row count. */
-const SAMPLE_BYTES = 256 * 1024;
+export const EXCEPTIONS_KEPT_CAP = 100_000;
 
 /** From SEDIMENT_INGEST_WORKERS ("auto", the default: one per core when there are at least two; 0: none). */
 export function ingestionParallelism(): IngestionParallelism {
@@ -65,7 +70,7 @@ function pool(): IngestWorkerPool {
 /** Encodes segment columns on the ingestion workers, or on this thread when `parallelism` has none. */
 export function columnEncoderFor(parallelism: IngestionParallelism, signal?: AbortSignal): ColumnEncoder {
   const workers = Math.min(parallelism.workers, availableParallelism());
-  return workers < 1 ? localColumnEncoder : new ParallelColumnEncoder(pool(), workers, signal);
+  return workers < 1 ? localColumnEncoder : new ParallelColumnEncoder(parallelism.pool ?? pool(), workers, signal);
 }
 
 /** Boots the ingestion workers now (a server calls this once it listens), if ingestion uses workers. */
@@ -75,13 +80,21 @@ export function warmIngestionWorkers(): void {
 }
 
 export interface ParallelReadHooks {
+  /** Cumulative bytes read and rows processed (processed plus processedWithError), now and then. */
   readonly onProgress: (bytesRead: number, rowsProcessed: number) => void;
+  /** Stops the read promptly: readInParallel then throws its reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Persists the index's rows as a sorted run and empties the index. Called between rounds (only
+   * when the input's rows do not fit in maxRowsInMemory); the last round's rows stay in the index.
+   */
+  readonly spill: () => Promise<void>;
 }
 
 /**
- * Reads every entity into `index` and `stats` with worker threads when the input's shape allows it.
- * Returns false, having changed neither, when it does not apply (the caller reads on its own thread).
+ * Reads every entity into `index` and `stats` with worker threads when the input's shape allows it,
+ * in rounds of about maxRowsInMemory rows, spilling (hooks.spill) between them. Returns false,
+ * having changed nothing, when it does not apply (the caller reads on its own thread).
  * Throws what the single-threaded run throws (maxParseExceptions exceeded, unreadable input).
  */
 export async function readInParallel(
@@ -95,19 +108,23 @@ export async function readInParallel(
   if (!(await parallelReadApplies(spec, entities, parallelism))) return false;
   const files = entities.map((entity) => ({ path: entity.filePath!, sizeBytes: entity.sizeBytes }));
   const chunks = await splitIntoChunks(files, parallelism.chunkBytes ?? CHUNK_BYTES_DEFAULT);
-  const results = await runJobs(spec, chunks, Math.min(parallelism.workers, chunks.length), hooks);
-  if (results === null || results.some((result) => result.outcome === 'overflow')) return false;
-  const reads = readsInInputOrder(chunks.length, results);
-  if (!exceptionsReplayable(spec, reads)) return false;
-  replayOutcomes(chunks, reads, results, stats);
-  const partials = results.map((result) => result.partial);
-  assert(partials.every((partial) => partial !== null), 'a worker that stopped early left the run within its exception budget');
-  const spans: PartialSpan[] = reads.map(({ job, read }) => ({ partial: job, from: read.rowsFrom, to: read.rowsTo }));
-  index.appendPartials(partials as PartialIndex[], spans);
+  const rounds = new RoundReader(spec, chunks, index, stats, parallelism, hooks);
+  for (let firstChunk = 0; firstChunk < chunks.length; ) {
+    firstChunk = await rounds.read(firstChunk);
+    if (firstChunk < chunks.length) await hooks.spill();
+    hooks.signal?.throwIfAborted();
+  }
   const counts = stats.counts;
-  counts.processedBytes = results.reduce((total, result) => total + result.counts.processedBytes, 0);
   hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
   return true;
+}
+
+async function parallelReadApplies(spec: IndexTaskSpec, entities: readonly InputEntity[], parallelism: IngestionParallelism): Promise<boolean> {
+  if (parallelism.workers < 1 || !fastJsonPathApplies(spec) || entities.length === 0) return false;
+  if (entities.some((entity) => entity.filePath === null || entity.gzipped)) return false;
+  const totalBytes = entities.reduce((total, entity) => total + entity.sizeBytes, 0);
+  if (totalBytes < parallelism.minBytes) return false;
+  return !spec.rollup || spec.ingestionMetrics.every((metric) => metric.fold !== 'sum' || metric.storage === 'long');
 }
 
 /** A chunk's read and the job that read it. */
@@ -116,11 +133,122 @@ interface JobRead {
   readonly read: ChunkRead;
 }
 
-/** The chunks read, in input order (a prefix of the chunks: they are claimed in order). */
-function readsInInputOrder(chunkCount: number, results: readonly IngestJobResult[]): JobRead[] {
-  const byChunk: (JobRead | undefined)[] = new Array(chunkCount);
+/** Reads the input round by round into the index and stats. */
+class RoundReader {
+  /** Lines of each file read in earlier rounds: exceptions are located by line within the file. */
+  private readonly linesBefore = new Map<string, number>();
+  private readonly pool: IngestWorkerPool;
+  private readonly messagesMax: number;
+
+  constructor(
+    private readonly spec: IndexTaskSpec,
+    private readonly chunks: readonly ByteRange[],
+    private readonly index: IncrementalIndex,
+    private readonly stats: RowStats,
+    private readonly parallelism: IngestionParallelism,
+    private readonly hooks: ParallelReadHooks,
+  ) {
+    this.pool = parallelism.pool ?? pool();
+    this.messagesMax = Math.max(spec.maxSavedParseExceptions, PARSE_EXCEPTIONS_LOGGED_MIN);
+  }
+
+  /**
+   * Reads the round starting at `firstChunk` into the index and stats (throwing where the
+   * single-threaded run fails); returns the next round's first chunk.
+   */
+  async read(firstChunk: number): Promise<number> {
+    const counts = this.stats.counts;
+    const exceptionsBefore = counts.unparseable + counts.processedWithError;
+    // Not negative: RowStats has thrown once the exceptions passed the maximum.
+    const exceptionsAllowed = this.spec.maxParseExceptions - exceptionsBefore;
+    const keptMax = Math.max(this.messagesMax, Math.min(exceptionsAllowed + 1, EXCEPTIONS_KEPT_CAP));
+    let results = (await this.readOnWorkers(firstChunk, keptMax, exceptionsAllowed)) ?? (await this.readHere(firstChunk, keptMax, exceptionsAllowed));
+    let reads = readsInInputOrder(firstChunk, this.chunks.length, results);
+    if (!exceptionsReplayable(this.spec, exceptionsBefore, reads)) {
+      // The run fails at an exception no job kept: one job keeping every exception up to it names it.
+      results = await this.readHere(firstChunk, Math.max(this.messagesMax, exceptionsAllowed + 1), exceptionsAllowed);
+      reads = readsInInputOrder(firstChunk, this.chunks.length, results);
+    }
+    // The round's first chunk is always claimed (claims start below the row limit): rounds progress.
+    assert(reads.length > 0, 'a round reads at least its first chunk');
+    replayOutcomes(this.chunks, reads, results, this.stats, this.linesBefore);
+    const partials = results.map((result) => result.partial);
+    assert(partials.every((partial) => partial !== null), 'a worker that stopped early left the run within its exception budget');
+    const spans: PartialSpan[] = reads.map(({ job, read }) => ({ partial: job, from: read.rowsFrom, to: read.rowsTo }));
+    this.index.appendPartials(partials as PartialIndex[], spans);
+    counts.processedBytes += results.reduce((total, result) => total + result.counts.processedBytes, 0);
+    this.hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
+    return firstChunk + reads.length;
+  }
+
+  private job(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): IngestJob {
+    const nextChunk = new SharedArrayBuffer(4);
+    new Int32Array(nextChunk)[0] = firstChunk;
+    const rowsInMemory = new SharedArrayBuffer(4);
+    const rowsInMemoryMax = this.spec.maxRowsInMemory;
+    return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, exceptionsKeptMax, exceptionsAllowed };
+  }
+
+  /** Progress of the round's jobs on top of the earlier rounds'. */
+  private roundProgress(jobs: number): (job: number, bytesRead: number, rowsProcessed: number) => void {
+    const counts = this.stats.counts;
+    const bytesBefore = counts.processedBytes;
+    const rowsBefore = counts.processed + counts.processedWithError;
+    const bytesRead = new Float64Array(jobs);
+    const rowsProcessed = new Float64Array(jobs);
+    return (job, bytes, rows) => {
+      bytesRead[job] = bytes;
+      rowsProcessed[job] = rows;
+      this.hooks.onProgress(bytesBefore + sum(bytesRead), rowsBefore + sum(rowsProcessed));
+    };
+  }
+
+  /** The round read by the workers; null when one crashed (the caller reads the round here instead). */
+  private async readOnWorkers(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): Promise<IngestJobResult[] | null> {
+    const { signal } = this.hooks;
+    const jobs = Math.min(this.parallelism.workers, this.chunks.length - firstChunk);
+    const ingestJob = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed);
+    const progress = this.roundProgress(jobs);
+    const controller = new AbortController();
+    const forwardAbort = (): void => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', forwardAbort);
+    if (signal?.aborted) forwardAbort();
+    const runs = Array.from({ length: jobs }, (_, job) => this.pool.run(ingestJob, (bytes, rows) => progress(job, bytes, rows), controller.signal));
+    try {
+      return await Promise.all(runs);
+    } catch (error) {
+      controller.abort(error);
+      await Promise.allSettled(runs);
+      if (error instanceof IngestWorkerCrash && !signal?.aborted) {
+        // The run stays correct but this round takes longer: say why.
+        process.emitWarning(`${error.message}; reading this round of the input again on the main thread`, { code: 'SEDIMENT_INGEST_WORKER_CRASH' });
+        return null;
+      }
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', forwardAbort);
+    }
+  }
+
+  /** The round read on this thread by one job (the workers' own function), as the workers would have. */
+  private async readHere(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): Promise<IngestJobResult[]> {
+    const progress = this.roundProgress(1);
+    const job = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed);
+    return [await ingestRanges(job, (bytes, rows) => progress(0, bytes, rows), this.hooks.signal)];
+  }
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** The chunks read from `firstChunk` on, in input order (a contiguous run: chunks are claimed in order). */
+function readsInInputOrder(firstChunk: number, chunkCount: number, results: readonly IngestJobResult[]): JobRead[] {
+  const byChunk: (JobRead | undefined)[] = new Array(chunkCount - firstChunk);
   results.forEach((result, job) => {
-    for (const read of result.chunks) byChunk[read.chunk] = { job, read };
+    for (const read of result.chunks) byChunk[read.chunk - firstChunk] = { job, read };
   });
   const reads: JobRead[] = [];
   for (const read of byChunk) {
@@ -130,77 +258,13 @@ function readsInInputOrder(chunkCount: number, results: readonly IngestJobResult
   return reads;
 }
 
-async function parallelReadApplies(spec: IndexTaskSpec, entities: readonly InputEntity[], parallelism: IngestionParallelism): Promise<boolean> {
-  if (parallelism.workers < 1 || !fastJsonPathApplies(spec) || entities.length === 0) return false;
-  if (entities.some((entity) => entity.filePath === null || entity.gzipped)) return false;
-  const totalBytes = entities.reduce((total, entity) => total + entity.sizeBytes, 0);
-  if (totalBytes < parallelism.minBytes) return false;
-  if (spec.rollup && !spec.ingestionMetrics.every((metric) => metric.fold !== 'sum' || metric.storage === 'long')) return false;
-  if (spec.rollup) return true;
-  // Without rollup every line is a row: skip inputs that clearly will not fit (the workers would stop
-  // at maxRowsInMemory and the run would read again).
-  const linesEstimate = totalBytes / (await averageLineBytes(entities[0]!.filePath!));
-  return linesEstimate <= spec.maxRowsInMemory * 1.25;
-}
-
-async function averageLineBytes(path: string): Promise<number> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(SAMPLE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-    let lines = 0;
-    for (let position = buffer.indexOf(0x0a); position >= 0 && position < bytesRead; position = buffer.indexOf(0x0a, position + 1)) lines++;
-    return lines === 0 ? Math.max(bytesRead, 1) : bytesRead / lines;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Runs `jobs` jobs sharing the chunks; null when a worker crashed (the caller reads on its own thread instead). */
-async function runJobs(spec: IndexTaskSpec, chunks: readonly ByteRange[], jobs: number, hooks: ParallelReadHooks): Promise<IngestJobResult[] | null> {
-  const rowsInMemory = new SharedArrayBuffer(4);
-  const nextChunk = new SharedArrayBuffer(4);
-  const messagesMax = Math.max(spec.maxSavedParseExceptions, PARSE_EXCEPTIONS_LOGGED_MIN);
-  const exceptionsKeptMax = Math.max(messagesMax, Math.min(spec.maxParseExceptions + 1, EXCEPTIONS_KEPT_CAP));
-  const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(hooks.signal!.reason);
-  hooks.signal?.addEventListener('abort', forwardAbort);
-  const bytesRead = new Float64Array(jobs);
-  const rowsProcessed = new Float64Array(jobs);
-  const ingestJob: IngestJob = { taskJson: spec.json, chunks, nextChunk, rowsInMemory, rowsInMemoryMax: spec.maxRowsInMemory, exceptionsKeptMax };
-  const runs = Array.from({ length: jobs }, (_, job) =>
-    pool().run(
-      ingestJob,
-      (bytes, rows) => {
-        bytesRead[job] = bytes;
-        rowsProcessed[job] = rows;
-        hooks.onProgress(bytesRead.reduce((total, value) => total + value, 0), rowsProcessed.reduce((total, value) => total + value, 0));
-      },
-      controller.signal,
-    ),
-  );
-  try {
-    return await Promise.all(runs);
-  } catch (error) {
-    controller.abort(error);
-    await Promise.allSettled(runs);
-    if (error instanceof IngestWorkerCrash && !hooks.signal?.aborted) {
-      // The run stays correct (it reads again on one thread) but takes about twice as long: say why.
-      process.emitWarning(`${error.message}; reading the input again on one thread`, { code: 'SEDIMENT_INGEST_WORKER_CRASH' });
-      return null;
-    }
-    throw error;
-  } finally {
-    hooks.signal?.removeEventListener('abort', forwardAbort);
-  }
-}
-
 /**
  * False when the run fails on maxParseExceptions at an exception no worker kept (possible only past
- * EXCEPTIONS_KEPT_CAP): the failure message names it, so the caller reads on one thread instead.
+ * EXCEPTIONS_KEPT_CAP): the failure message names it, so the round is read again keeping it.
+ * `exceptionsBefore`: the earlier rounds' exceptions (the budget spans rounds).
  */
-function exceptionsReplayable(spec: IndexTaskSpec, reads: readonly JobRead[]): boolean {
-  let before = 0;
+function exceptionsReplayable(spec: IndexTaskSpec, exceptionsBefore: number, reads: readonly JobRead[]): boolean {
+  let before = exceptionsBefore;
   for (const { read } of reads) {
     const count = read.counts.unparseable + read.counts.processedWithError;
     if (before + count > spec.maxParseExceptions) return spec.maxParseExceptions + 1 - before <= read.exceptionsKept;
@@ -211,10 +275,16 @@ function exceptionsReplayable(spec: IndexTaskSpec, reads: readonly JobRead[]): b
 
 /**
  * Adds the chunks' outcomes to `stats` in input order, exceptions located by file and line as the
- * single-threaded run locates them. Throws (from RowStats) where that run would have stopped.
+ * single-threaded run locates them (`linesBefore`: each file's lines before these chunks; updated).
+ * Throws (from RowStats) where that run would have stopped.
  */
-function replayOutcomes(chunks: readonly ByteRange[], reads: readonly JobRead[], results: readonly IngestJobResult[], stats: RowStats): void {
-  const linesBefore = new Map<string, number>();
+function replayOutcomes(
+  chunks: readonly ByteRange[],
+  reads: readonly JobRead[],
+  results: readonly IngestJobResult[],
+  stats: RowStats,
+  linesBefore: Map<string, number>,
+): void {
   // Each job's kept exceptions are in its chunks' order: a cursor per job walks them.
   const nextException = new Array<number>(results.length).fill(0);
   for (const { job, read } of reads) {

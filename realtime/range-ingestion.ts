@@ -12,7 +12,7 @@ import { RowFeeder, type RowOutcomes } from './row-feeder.js';
 import type { RowStatsSnapshot } from './row-stats.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
-/** Lines between checks of the shared row count, progress and exception budget. */
+/** Lines between updates of the shared row count, progress and abort checks. */
 const CHECK_INTERVAL_LINES = 16_384;
 
 class StopReading extends Error {}
@@ -32,7 +32,7 @@ class JobOutcomes implements RowOutcomes {
 
   constructor(
     private readonly keptMax: number,
-    private readonly maxParseExceptions: number,
+    private readonly exceptionsAllowed: number,
   ) {}
 
   processed(): void {
@@ -59,65 +59,108 @@ class JobOutcomes implements RowOutcomes {
       this.keptInChunk++;
     }
     // This job alone is past the budget: the run fails whatever the other jobs found.
-    if (++this.exceptionCount > this.maxParseExceptions) throw new StopReading();
+    if (++this.exceptionCount > this.exceptionsAllowed) throw new StopReading();
   }
 }
 
-/** Runs one job; `onProgress` gets cumulative bytes read and rows processed now and then. */
-export async function ingestRanges(job: IngestJob, onProgress: (bytesRead: number, rowsProcessed: number) => void): Promise<IngestJobResult> {
-  const spec = parseIndexTaskSpec(job.taskJson);
-  const index = new IncrementalIndex(indexSchemaOf(spec));
-  const outcomes = new JobOutcomes(job.exceptionsKeptMax, spec.maxParseExceptions);
-  const feeder = new RowFeeder(spec, index, outcomes);
+/**
+ * Runs one job: claims chunks until none is left or the round's rows reach the maximum. `onProgress`
+ * gets the job's cumulative bytes read and rows processed now and then. Runs on a worker, or on the
+ * calling thread when a round is read again there (then `signal` stops it promptly).
+ */
+export async function ingestRanges(
+  job: IngestJob,
+  onProgress: (bytesRead: number, rowsProcessed: number) => void,
+  signal?: AbortSignal,
+): Promise<IngestJobResult> {
+  const reader = new RangeReader(job, onProgress, signal);
   const rowsInMemory = new Int32Array(job.rowsInMemory);
   const nextChunk = new Int32Array(job.nextChunk);
-  const chunks: ChunkRead[] = [];
-  const total = zeroCounts();
-  let rowsCounted = 0;
-  let bytesRead = 0;
-  let rowsProcessed = 0;
-  let chunkRowsFrom = 0;
-  const closeChunk = (lines: number): void => {
-    const counts = outcomes.counts;
-    chunks.push({ chunk: outcomes.chunk, lines, rowsFrom: chunkRowsFrom, rowsTo: index.rowCount, exceptionsKept: outcomes.keptInChunk, counts });
-    for (const key of ['processed', 'processedWithError', 'unparseable', 'thrownAway'] as const) total[key] += counts[key];
-    rowsProcessed += counts.processed + counts.processedWithError;
-    outcomes.counts = zeroCounts();
-    outcomes.keptInChunk = 0;
-  };
-  const result = (outcome: IngestJobResult['outcome']): IngestJobResult => {
-    if (outcome !== 'complete') Atomics.store(nextChunk, 0, job.chunks.length);
-    return { outcome, partial: outcome === 'complete' ? index.partial() : null, chunks, exceptions: outcomes.exceptions, counts: { ...total, processedBytes: bytesRead } };
-  };
-  for (let chunk = Atomics.add(nextChunk, 0, 1); chunk < job.chunks.length; chunk = Atomics.add(nextChunk, 0, 1)) {
-    const { path, start, end } = job.chunks[chunk]!;
+  // The count is checked before claiming, so a chunk once claimed is always read to its end.
+  while (Atomics.load(rowsInMemory, 0) < job.rowsInMemoryMax) {
+    const chunk = Atomics.add(nextChunk, 0, 1);
+    if (chunk >= job.chunks.length) break;
+    if (!(await reader.readChunk(chunk))) {
+      Atomics.store(nextChunk, 0, job.chunks.length);
+      return reader.result('tooManyExceptions');
+    }
+  }
+  return reader.result('complete');
+}
+
+/** One job's index, outcomes and counters, over the chunks it claims. */
+class RangeReader {
+  private readonly index: IncrementalIndex;
+  private readonly outcomes: JobOutcomes;
+  private readonly feeder: RowFeeder;
+  private readonly rowsInMemory: Int32Array;
+  private readonly chunks: ChunkRead[] = [];
+  private readonly total = zeroCounts();
+  private rowsCounted = 0;
+  private bytesRead = 0;
+  private rowsProcessed = 0;
+
+  constructor(
+    private readonly job: IngestJob,
+    private readonly onProgress: (bytesRead: number, rowsProcessed: number) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    const spec = parseIndexTaskSpec(job.taskJson);
+    this.index = new IncrementalIndex(indexSchemaOf(spec));
+    this.outcomes = new JobOutcomes(job.exceptionsKeptMax, job.exceptionsAllowed);
+    this.feeder = new RowFeeder(spec, this.index, this.outcomes);
+    this.rowsInMemory = new Int32Array(job.rowsInMemory);
+  }
+
+  /** Reads one chunk to its end; false when this job found more exceptions than the run allows. */
+  async readChunk(chunk: number): Promise<boolean> {
+    const { path, start, end } = this.job.chunks[chunk]!;
+    const outcomes = this.outcomes;
     outcomes.chunk = chunk;
-    chunkRowsFrom = index.rowCount;
+    const rowsFrom = this.index.rowCount;
     let lines = 0;
     const stream = createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
-    stream.on('data', (data) => (bytesRead += data.length));
+    stream.on('data', (data) => (this.bytesRead += data.length));
     try {
       for await (const batch of readLineBatches(stream, start === 0)) {
         for (let line = 0; line < batch.count; ) {
-          line = feeder.feedLines(batch, line, Math.min(batch.count, line + CHECK_INTERVAL_LINES), Number.POSITIVE_INFINITY);
-          const added = index.rowCount - rowsCounted;
-          rowsCounted = index.rowCount;
-          if (Atomics.add(rowsInMemory, 0, added) + added > job.rowsInMemoryMax) {
-            stream.destroy();
-            return result('overflow');
-          }
-          const counts = outcomes.counts;
-          onProgress(bytesRead, rowsProcessed + counts.processed + counts.processedWithError);
+          line = this.feeder.feedLines(batch, line, Math.min(batch.count, line + CHECK_INTERVAL_LINES), Number.POSITIVE_INFINITY);
+          this.countRows();
         }
         lines = batch.firstLine + batch.count - 1;
       }
     } catch (error) {
       stream.destroy();
       if (!(error instanceof StopReading)) throw error;
-      closeChunk(lines);
-      return result('tooManyExceptions');
+      this.closeChunk(lines, rowsFrom);
+      return false;
     }
-    closeChunk(lines);
+    this.closeChunk(lines, rowsFrom);
+    return true;
   }
-  return result('complete');
+
+  /** Adds the rows added since the last call to the round's shared count; reports progress. */
+  private countRows(): void {
+    this.signal?.throwIfAborted();
+    const rowCount = this.index.rowCount;
+    Atomics.add(this.rowsInMemory, 0, rowCount - this.rowsCounted);
+    this.rowsCounted = rowCount;
+    const counts = this.outcomes.counts;
+    this.onProgress(this.bytesRead, this.rowsProcessed + counts.processed + counts.processedWithError);
+  }
+
+  private closeChunk(lines: number, rowsFrom: number): void {
+    const outcomes = this.outcomes;
+    const counts = outcomes.counts;
+    this.chunks.push({ chunk: outcomes.chunk, lines, rowsFrom, rowsTo: this.index.rowCount, exceptionsKept: outcomes.keptInChunk, counts });
+    for (const key of ['processed', 'processedWithError', 'unparseable', 'thrownAway'] as const) this.total[key] += counts[key];
+    this.rowsProcessed += counts.processed + counts.processedWithError;
+    outcomes.counts = zeroCounts();
+    outcomes.keptInChunk = 0;
+  }
+
+  result(outcome: IngestJobResult['outcome']): IngestJobResult {
+    const partial = outcome === 'complete' ? this.index.partial() : null;
+    return { outcome, partial, chunks: this.chunks, exceptions: this.outcomes.exceptions, counts: { ...this.total, processedBytes: this.bytesRead } };
+  }
 }

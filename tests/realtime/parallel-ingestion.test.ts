@@ -4,8 +4,10 @@
 // oddities, malformed lines cut by a range boundary, cuts exactly at line starts and newlines,
 // rollup, multi-value and numeric dimensions, several files, and the shapes that must fall back.
 // Segment files must be byte for byte the single-threaded run's (columns are encoded on the workers).
+// Inputs past maxRowsInMemory are read in rounds, spilled between rounds: the same results, the
+// maxParseExceptions failure in a later round, a worker crash in a later round, and an abort.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runBatchIngestionWith, type BatchIngestionResult } from '../../realtime/batch-ingestion.js';
@@ -14,7 +16,8 @@ import { IncrementalIndex } from '../../realtime/incremental-index.js';
 import { indexSchemaOf } from '../../realtime/index-schema-of.js';
 import { parseIndexTaskSpec } from '../../realtime/index-task-spec.js';
 import { listInputEntities } from '../../realtime/input-source.js';
-import { readInParallel } from '../../realtime/parallel-ingestion.js';
+import { IngestWorkerPool } from '../../realtime/ingest-worker-pool.js';
+import { EXCEPTIONS_KEPT_CAP, readInParallel } from '../../realtime/parallel-ingestion.js';
 import { RowStats } from '../../realtime/row-stats.js';
 import { openSegment } from '../../segment-format/segment-reader.js';
 import { random, readAllRows, taskJson, temporaryDirectory, type SpecParts } from './ingestion-fixtures.js';
@@ -93,11 +96,11 @@ type Outcome = { result: BatchIngestionResult; rows: unknown[]; dictionaries: un
 /** Chunk sizes every comparison tries: one chunk per small file (the default), and many small chunks that workers interleave. */
 const CHUNK_SIZES: readonly (number | undefined)[] = [undefined, 2500];
 
-async function run(context: TestContext, specParts: SpecParts, workers: number, chunkBytes?: number): Promise<Outcome> {
+async function run(context: TestContext, specParts: SpecParts, workers: number, chunkBytes?: number, pool?: IngestWorkerPool): Promise<Outcome> {
   const workDir = await temporaryDirectory(context, 'sediment-parallel-work-');
   const spec = parseIndexTaskSpec(taskJson(specParts));
   try {
-    const parallelism = { workers, minBytes: 0, ...(chunkBytes === undefined ? {} : { chunkBytes }) };
+    const parallelism = { workers, minBytes: 0, ...(chunkBytes === undefined ? {} : { chunkBytes }), ...(pool === undefined ? {} : { pool }) };
     const result = await runBatchIngestionWith(spec, { workDir, version: '2024-01-01T00:00:00.000Z' }, parallelism);
     const files = await Promise.all(result.segments.map((segment) => readFile(segment.path)));
     return { result, rows: await readAllRows(result), dictionaries: await dictionariesOf(result), files };
@@ -123,7 +126,33 @@ async function dictionariesOf(result: BatchIngestionResult): Promise<unknown[]> 
   return dictionaries;
 }
 
-function assertSameOutcome(actual: Outcome, expected: Outcome, label: string): void {
+interface Comparison {
+  /**
+   * Rows with equal keys (time and dimensions) may come in another order. Without rollup, spilled
+   * runs cut at other rows (rounds end at chunk ends, the single-threaded run spills at exactly
+   * maxRowsInMemory), and the row-by-row merge of runs does not order equal keys by input.
+   */
+  readonly tiesInAnyOrder?: boolean;
+}
+
+/** The key columns of `parts`' rows: rows equal in these are ties. */
+const KEY_COLUMNS = ['__time', 'country', 'device', 'bucket'];
+
+/** The rows as JSON, each run of equal keys sorted (rows come sorted by key, so ties are adjacent). */
+function withTiesOrdered(rows: readonly unknown[]): string[] {
+  const keyOf = (row: unknown): string => JSON.stringify(KEY_COLUMNS.map((name) => (row as Record<string, unknown>)[name] ?? null));
+  const ordered: string[] = [];
+  for (let start = 0; start < rows.length; ) {
+    const key = keyOf(rows[start]);
+    let end = start + 1;
+    while (end < rows.length && keyOf(rows[end]) === key) end++;
+    ordered.push(...rows.slice(start, end).map((row) => JSON.stringify(row)).sort());
+    start = end;
+  }
+  return ordered;
+}
+
+function assertSameOutcome(actual: Outcome, expected: Outcome, label: string, comparison: Comparison = {}): void {
   if ('error' in expected || 'error' in actual) {
     assert.deepEqual(actual, expected, `${label}: same failure`);
     return;
@@ -132,9 +161,13 @@ function assertSameOutcome(actual: Outcome, expected: Outcome, label: string): v
   assert.deepEqual(actual.result.parseExceptions, expected.result.parseExceptions, `${label}: parse exceptions`);
   assert.deepEqual(actual.result.segments.map((segment) => segment.info), expected.result.segments.map((segment) => segment.info), `${label}: segments`);
   assert.deepEqual(actual.dictionaries, expected.dictionaries, `${label}: dictionaries`);
+  assert.equal(actual.files.length, expected.files.length);
+  if (comparison.tiesInAnyOrder) {
+    assert.deepEqual(withTiesOrdered(actual.rows), withTiesOrdered(expected.rows), `${label}: rows (ties in any order)`);
+    return;
+  }
   assert.deepEqual(actual.rows, expected.rows, `${label}: rows`);
   // Columns encoded on the workers (built there from the index or sent built) give the same files.
-  assert.equal(actual.files.length, expected.files.length);
   actual.files.forEach((bytes, index) => assert.ok(bytes.equals(expected.files[index]!), `${label}: segment ${index} byte for byte`));
 }
 
@@ -144,7 +177,8 @@ async function readsInParallel(specParts: SpecParts, workers: number): Promise<b
   const entities = await listInputEntities(spec.inputSource, 'inputSource');
   const stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
   try {
-    return await readInParallel(spec, entities, new IncrementalIndex(indexSchemaOf(spec)), stats, { workers, minBytes: 0 }, { onProgress: () => undefined });
+    const index = new IncrementalIndex(indexSchemaOf(spec));
+    return await readInParallel(spec, entities, index, stats, { workers, minBytes: 0 }, { onProgress: () => undefined, spill: async () => index.clear() });
   } catch {
     return true;
   }
@@ -156,11 +190,13 @@ async function assertAllAgree(
   label: string,
   workerCounts: readonly number[] = [1, 2],
   chunkSizes: readonly (number | undefined)[] = CHUNK_SIZES,
+  comparison: Comparison = {},
 ): Promise<Outcome> {
   const single = await run(context, specParts, 0);
   for (const workers of workerCounts) {
     for (const chunkBytes of chunkSizes) {
-      assertSameOutcome(await run(context, specParts, workers, chunkBytes), single, `${label}, ${workers} workers, chunks of ${chunkBytes ?? 'default'} bytes`);
+      const runLabel = `${label}, ${workers} workers, chunks of ${chunkBytes ?? 'default'} bytes`;
+      assertSameOutcome(await run(context, specParts, workers, chunkBytes), single, runLabel, comparison);
     }
   }
   return single;
@@ -229,22 +265,22 @@ test('maxParseExceptions fails the same way, at the same line, whichever worker 
   assert.ok(!('error' in within), 'exactly maxParseExceptions exceptions do not fail the run');
 });
 
-test('shapes the workers do not take read on one thread with the same results', async (t) => {
+test('shapes the workers do not take read on one thread, and those they take in rounds, with the same results', async (t) => {
   const next = random(5);
   const files = await writeFiles(t, [randomLines(1200, next).join('\n'), randomLines(800, next).join('\n')]);
   const gzipLike = await writeFiles(t, ['{"ts":1,"country":"x"}\n']);
-  const shapes: [string, SpecParts, boolean][] = [
-    ['more rows than maxRowsInMemory (spills)', parts(files, { rollup: false, maxRowsInMemory: 150 }), false],
-    ['rollup with more rows than maxRowsInMemory', parts(files, { rollup: true, maxRowsInMemory: 150 }), false],
+  const shapes: [string, SpecParts, boolean, Comparison?][] = [
+    ['more rows than maxRowsInMemory (read in rounds, spilled)', parts(files, { rollup: false, maxRowsInMemory: 150 }), true, { tiesInAnyOrder: true }],
+    ['rollup with more rows than maxRowsInMemory', parts(files, { rollup: true, maxRowsInMemory: 150 }), true],
     ['rollup with a floating-point sum', parts(files, { rollup: true, exactFolds: false }), false],
     ['no rollup with a floating-point sum', parts(files, { rollup: false, exactFolds: false }), true],
     ['discovered dimensions', parts(files, { rollup: false, discovery: true }), false],
     ['inline input', { ...parts(files, { rollup: false }), inputSource: { type: 'inline', data: await readFile(files[0]!, 'utf8') } }, false],
     ['csv input', { ...parts(gzipLike, { rollup: false }), inputFormat: { type: 'csv', columns: ['ts', 'country'] } }, false],
   ];
-  for (const [label, specParts, parallel] of shapes) {
+  for (const [label, specParts, parallel, comparison] of shapes) {
     assert.equal(await readsInParallel(specParts, 2), parallel, `${label}: read in parallel?`);
-    await assertAllAgree(t, specParts, label);
+    await assertAllAgree(t, specParts, label, [1, 2], CHUNK_SIZES, comparison);
   }
 });
 
@@ -275,4 +311,174 @@ test('byte ranges cover the files exactly, each cut just after a newline', async
   }
   const [file] = await writeFiles(t, ['ab\ncd\n\nef']);
   assert.deepEqual(await Promise.all([0, 1, 2, 3, 4, 6, 7, 8, 9].map((offset) => lineStartAtOrAfter(file!, offset, 9))), [0, 3, 3, 3, 6, 6, 7, 9, 9]);
+});
+
+// Rounds: inputs past maxRowsInMemory. The workers stop claiming chunks once the round's rows reach
+// it; each round's rows are spilled before the next round, as the single-threaded run spills.
+
+const ROUND_ROWS = 2000;
+/** Workers and chunk bytes compared: chunks of ~40 lines (many per round, interleaved) and of ~340 (a round is a few). */
+const ROUND_RUNS: readonly [workers: number, chunkBytes: number][] = [
+  [1, 4096],
+  [2, 4096],
+  [3, 4096],
+  [2, 32768],
+];
+
+/** About 30k randomized lines (malformed ones included) in two files, the second without a final newline. */
+async function roundsInput(context: TestContext, seed: number): Promise<string[]> {
+  const next = random(seed);
+  return writeFiles(context, [`${randomLines(18_000, next).join('\n')}\n`, randomLines(12_000, next).join('\n')]);
+}
+
+interface DirectRead {
+  /** Index rows at each spill (each round but the last). */
+  readonly spilledRows: number[];
+  /** Every progress report, in order. */
+  readonly progress: [bytesRead: number, rowsProcessed: number][];
+  readonly stats: RowStats;
+  /** Rows left in the index (the last round's). */
+  readonly indexRows: number;
+}
+
+/** readInParallel called directly, recording its spills and progress. */
+async function readDirectly(specParts: SpecParts, workers: number, chunkBytes: number): Promise<DirectRead> {
+  const spec = parseIndexTaskSpec(taskJson(specParts));
+  const entities = await listInputEntities(spec.inputSource, 'inputSource');
+  const stats = new RowStats(spec.maxParseExceptions, spec.maxSavedParseExceptions);
+  const index = new IncrementalIndex(indexSchemaOf(spec));
+  const spilledRows: number[] = [];
+  const progress: [number, number][] = [];
+  const hooks = {
+    onProgress: (bytesRead: number, rowsProcessed: number) => void progress.push([bytesRead, rowsProcessed]),
+    spill: async () => {
+      spilledRows.push(index.rowCount);
+      index.clear();
+    },
+  };
+  assert.equal(await readInParallel(spec, entities, index, stats, { workers, minBytes: 0, chunkBytes }, hooks), true);
+  return { spilledRows, progress, stats, indexRows: index.rowCount };
+}
+
+for (const rollup of [false, true]) {
+  test(`inputs past maxRowsInMemory are read in rounds with the single-threaded run's results (rollup ${rollup})`, async (t) => {
+    const files = await roundsInput(t, rollup ? 31 : 30);
+    const specParts = parts(files, { rollup, maxRowsInMemory: ROUND_ROWS });
+    const single = await run(t, specParts, 0);
+    for (const [workers, chunkBytes] of ROUND_RUNS) {
+      assertSameOutcome(await run(t, specParts, workers, chunkBytes), single, `${workers} workers, chunks of ${chunkBytes} bytes`, { tiesInAnyOrder: !rollup });
+    }
+    assert.ok(!('error' in single));
+    const counts = single.result.rowStats;
+    assert.ok(counts.processed > 25_000 && counts.unparseable > 300 && counts.processedWithError > 100, 'the input mixes good and bad lines');
+    assert.ok(single.result.parseExceptions.some((message) => message.includes('part-1.json, line 11')), 'the second file has exceptions past its first lines');
+
+    const direct = await readDirectly(specParts, 2, 4096);
+    assert.ok(direct.spilledRows.length >= 8, `read in many rounds (${direct.spilledRows.length + 1})`);
+    // A round ends at the first chunk end at or past the limit: a chunk of 4 KiB holds at most ~60 rows, per worker.
+    for (const rows of [...direct.spilledRows, direct.indexRows]) assert.ok(rows <= ROUND_ROWS + 2 * 60, `a round of ${rows} rows overshoots by at most a chunk per worker`);
+    if (!rollup) for (const rows of direct.spilledRows) assert.ok(rows >= ROUND_ROWS, `a round of ${rows} rows ends only at the limit`);
+    assert.deepEqual(direct.stats.counts, counts, 'row stats read directly');
+    // Progress is cumulative across rounds: it never goes back and ends at the whole input.
+    const totalBytes = (await Promise.all(files.map((file) => readFile(file)))).reduce((total, bytes) => total + bytes.length, 0);
+    for (let index = 1; index < direct.progress.length; index++) {
+      const [bytes, rows] = direct.progress[index]!;
+      const [bytesBefore, rowsBefore] = direct.progress[index - 1]!;
+      assert.ok(bytes >= bytesBefore && rows >= rowsBefore, 'progress never goes back');
+    }
+    assert.deepEqual(direct.progress.at(-1), [totalBytes, counts.processed + counts.processedWithError]);
+  });
+}
+
+test('maxParseExceptions fails in a later round as the single-threaded run fails', async (t) => {
+  const files = await roundsInput(t, 32);
+  const unbounded = await run(t, parts(files, { rollup: false, maxRowsInMemory: ROUND_ROWS }), 0);
+  assert.ok(!('error' in unbounded));
+  const exceptions = unbounded.result.rowStats.unparseable + unbounded.result.rowStats.processedWithError;
+  for (const maxParseExceptions of [Math.floor(exceptions * 0.5), Math.floor(exceptions * 0.9), exceptions - 1]) {
+    const specParts = parts(files, { rollup: false, maxRowsInMemory: ROUND_ROWS, maxParseExceptions });
+    const outcome = await assertAllAgree(t, specParts, `maxParseExceptions ${maxParseExceptions}`, [1, 2], [4096]);
+    assert.ok('error' in outcome && outcome.error.includes('maxParseExceptions'), `${maxParseExceptions}: the run fails`);
+    // The failing line is past the first rounds (each ~2000 lines).
+    const [, file, line] = /part-(\d)\.json, line (\d+)\)$/.exec(outcome.error)!;
+    assert.ok(file === '1' || Number(line) > 4 * ROUND_ROWS, `${maxParseExceptions}: fails in a later round (${outcome.error})`);
+  }
+  const specParts = parts(files, { rollup: false, maxRowsInMemory: ROUND_ROWS, maxParseExceptions: exceptions });
+  const within = await assertAllAgree(t, specParts, 'maxParseExceptions = exceptions', [1, 2], [4096], { tiesInAnyOrder: true });
+  assert.ok(!('error' in within), 'exactly maxParseExceptions exceptions do not fail the run');
+});
+
+test('a failing exception past those the workers keep, in a later round, fails as the single-threaded run fails', async (t) => {
+  const next = random(33);
+  // Rows with a few exceptions (earlier rounds), then more malformed lines than a worker keeps, then rows.
+  const lines = [...randomLines(3000, next), ...Array.from({ length: EXCEPTIONS_KEPT_CAP + 20_000 }, (_, index) => `{"ts":${index}`), ...randomLines(500, next)];
+  const files = await writeFiles(t, [lines.join('\n')]);
+  const unbounded = await run(t, parts(files, { rollup: false, maxRowsInMemory: 1000 }), 0);
+  assert.ok(!('error' in unbounded));
+  const exceptions = unbounded.result.rowStats.unparseable + unbounded.result.rowStats.processedWithError;
+  // The failing exception is ~15,000 before the block's end: past the first EXCEPTIONS_KEPT_CAP of its round.
+  const maxParseExceptions = exceptions - 15_000;
+  const outcome = await assertAllAgree(t, parts(files, { rollup: false, maxRowsInMemory: 1000, maxParseExceptions }), 'past the kept exceptions', [1, 2], [65536]);
+  assert.ok('error' in outcome && outcome.error.includes('maxParseExceptions'), 'the run fails');
+  const line = Number(/line (\d+)\)$/.exec(outcome.error)![1]);
+  assert.ok(line > 3000 + EXCEPTIONS_KEPT_CAP, `the failing line (${line}) lies past the exceptions a worker keeps`);
+});
+
+/** A pool whose workers crash on the ingest jobs of rounds starting at chunk `fromChunk` up to `toChunk`. */
+function crashingPool(fromChunk: number, toChunk: number): IngestWorkerPool {
+  return new IngestWorkerPool(2, new URL(`./crashing-ingest-worker.ts?crashFromChunk=${fromChunk}&crashToChunk=${toChunk}`, import.meta.url));
+}
+
+/** Collects the messages of SEDIMENT_INGEST_WORKER_CRASH warnings while the test runs. */
+function crashWarnings(context: TestContext): string[] {
+  const messages: string[] = [];
+  const onWarning = (warning: Error & { code?: string }): void => {
+    if (warning.code === 'SEDIMENT_INGEST_WORKER_CRASH') messages.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  context.after(() => void process.off('warning', onWarning));
+  return messages;
+}
+
+test('a worker crash in a later round reads that round again on this thread, with the same results', async (t) => {
+  const files = await roundsInput(t, 34);
+  const warnings = crashWarnings(t);
+  // Rounds of ~50 chunks of 4 KiB: rounds starting in [150, 250) crash, those before and after do not.
+  const pool = crashingPool(150, 250);
+  for (const rollup of [false, true]) {
+    const specParts = parts(files, { rollup, maxRowsInMemory: ROUND_ROWS });
+    const single = await run(t, specParts, 0);
+    const warningsBefore = warnings.length;
+    assertSameOutcome(await run(t, specParts, 2, 4096, pool), single, `rollup ${rollup}, crash`, { tiesInAnyOrder: !rollup });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(warnings.length > warningsBefore, `rollup ${rollup}: a worker crashed`);
+  }
+  assert.ok(warnings.every((message) => message.includes('exited with code 3') && message.includes('again on the main thread')), warnings.join('\n'));
+});
+
+test('an abort in a later round stops the read, on the workers or on this thread, and leaves no file', async (t) => {
+  const files = await roundsInput(t, 35);
+  const spec = parseIndexTaskSpec(taskJson(parts(files, { rollup: false, maxRowsInMemory: ROUND_ROWS })));
+  crashWarnings(t);
+  // The default pool reads every round on the workers; the crashing one reads the rounds past chunk 100 here.
+  for (const pool of [undefined, crashingPool(100, Number.MAX_SAFE_INTEGER)]) {
+    const workDir = await temporaryDirectory(t, 'sediment-parallel-work-');
+    const controller = new AbortController();
+    const reason = new Error('stopped by the test');
+    let rowsAtAbort = 0;
+    let rowsAfterAbort = 0;
+    const onProgress = ({ rowsProcessed }: { rowsProcessed: number }): void => {
+      if (controller.signal.aborted) rowsAfterAbort = Math.max(rowsAfterAbort, rowsProcessed);
+      else if (rowsProcessed > 12_000) {
+        rowsAtAbort = rowsProcessed;
+        controller.abort(reason);
+      }
+    };
+    const parallelism = { workers: 2, minBytes: 0, chunkBytes: 4096, ...(pool === undefined ? {} : { pool }) };
+    const ingestion = runBatchIngestionWith(spec, { workDir, version: '2024-01-01T00:00:00.000Z', signal: controller.signal, onProgress }, parallelism);
+    await assert.rejects(ingestion, (error) => error === reason);
+    assert.ok(rowsAtAbort > 0, 'aborted part-way');
+    assert.ok(rowsAfterAbort < rowsAtAbort + 2 * ROUND_ROWS, `stopped soon after the abort (${rowsAtAbort} rows, then ${rowsAfterAbort})`);
+    assert.deepEqual(await readdir(workDir), [], 'no spill or segment left');
+  }
 });
