@@ -10,7 +10,7 @@
 // Rows with equal keys keep input order (runs are in input order, rows within a run in index order);
 // under rollup they fold in that order.
 import RoaringModule from 'roaring';
-import { allocateIds, type Column, type ColumnData, type DictionaryIds } from '../segment-format/columns.js';
+import { allocateIds, type Column, type ColumnData, type NumericColumnData } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import { openSegment, type SegmentFile } from '../segment-format/segment-reader.js';
 import type { DimensionSchema } from './dimensions-spec.js';
@@ -28,10 +28,8 @@ type DimensionKeys =
       readonly kind: 'string';
       /** The sorted union of the runs' dictionaries (null first when present). */
       readonly dictionary: readonly (string | null)[];
-      /** Per run: row ids into the run's dictionary (null when the run lacks the column: all null). */
-      readonly ids: readonly (DictionaryIds | null)[];
-      /** Per run: the run's dictionary id → id in `dictionary`. */
-      readonly toGlobal: readonly Int32Array[];
+      /** Per run: each row's id in `dictionary` (one array type, so the merge loops stay monomorphic). */
+      readonly ids: readonly Int32Array[];
     }
   | {
       readonly kind: 'long' | 'float' | 'double';
@@ -130,10 +128,7 @@ export class RunMerge implements MergedRows {
     const used = new Uint8Array(keys.dictionary.length);
     for (let row = 0; row < count; row++) {
       const position = this.starts[from + row]!;
-      const run = this.mergedRun[position]!;
-      const ids = keys.ids[run]!;
-      // A run without the column holds nulls: global id 0, which is null whenever some run lacks it.
-      const id = ids === null ? 0 : keys.toGlobal[run]![ids[this.mergedRow[position]!]!]!;
+      const id = keys.ids[this.mergedRun[position]!]![this.mergedRow[position]!]!;
       globalIds[row] = id;
       used[id] = 1;
     }
@@ -161,19 +156,37 @@ export class RunMerge implements MergedRows {
 
   private metricColumn(index: number, from: number, to: number): ColumnData {
     const metric = this.metrics[index]!;
-    const runValues = this.runs.map((run) => valuesWithNaNNulls(run.column(metric.name), run.rowCount));
+    const columns = this.runs.map((run) => run.column(metric.name));
+    // Read in place (no copy per run); null rows flagged only in runs that have some.
+    const runValues = columns.map((column, run) => (column === undefined ? new Float64Array(this.runs[run]!.rowCount) : (column as NumericColumnData).values));
+    const runNulls = columns.map((column, run) => nullFlags(column, this.runs[run]!.rowCount));
     const count = to - from;
     const values = new Float64Array(count);
     const fold = metric.fold;
     for (let row = 0; row < count; row++) {
       const start = this.starts[from + row]!;
       const end = this.starts[from + row + 1]!;
-      let value = runValues[this.mergedRun[start]!]![this.mergedRow[start]!]!;
-      for (let position = start + 1; position < end; position++) value = foldValues(fold, value, runValues[this.mergedRun[position]!]![this.mergedRow[position]!]!);
+      let value = Number.NaN;
+      for (let position = start; position < end; position++) {
+        const run = this.mergedRun[position]!;
+        const runRow = this.mergedRow[position]!;
+        const nulls = runNulls[run]!;
+        value = foldValues(fold, value, nulls !== null && nulls[runRow] === 1 ? Number.NaN : runValues[run]![runRow]!);
+      }
       values[row] = value;
     }
     return numericColumnOf(metric.storage as 'long' | 'float' | 'double', values);
   }
+}
+
+/** Per row, 1 where the numeric column is null (every row when the run lacks it); null when no row is. */
+function nullFlags(column: Column | undefined, rowCount: number): Uint8Array | null {
+  if (column === undefined) return new Uint8Array(rowCount).fill(1);
+  const nulls = (column as NumericColumnData).nulls;
+  if (nulls === null) return null;
+  const flags = new Uint8Array(rowCount);
+  for (const row of nulls.toUint32Array()) flags[row] = 1;
+  return flags;
 }
 
 /** Folds two partial values, NaN standing for null (null folds as nothing, as combineMetricValues does). */
@@ -226,12 +239,19 @@ function dimensionKeys(runs: readonly SegmentFile[], dimension: DimensionSchema)
   if (dimension.type !== 'string') {
     return { kind: dimension.type, values: runs.map((run) => valuesWithNaNNulls(run.column(dimension.name), run.rowCount)) };
   }
-  const columns = runs.map((run) => run.column(dimension.name));
-  const dictionaries = columns.map((column) => (column === undefined ? [null] : (column as Extract<Column, { kind: 'string' }>).dictionary));
+  const columns = runs.map((run) => run.column(dimension.name) as Extract<Column, { kind: 'string' }> | undefined);
+  const dictionaries = columns.map((column) => (column === undefined ? [null] : column.dictionary));
   const dictionary = unionOfSorted(dictionaries);
-  const toGlobal = dictionaries.map((runDictionary) => positionsIn(runDictionary, dictionary));
-  const ids = columns.map((column) => (column === undefined ? null : (column as Extract<Column, { kind: 'string' }>).ids));
-  return { kind: 'string', dictionary, ids, toGlobal };
+  const ids = columns.map((column, run) => {
+    // A run without the column holds nulls: id 0, which is null whenever some run lacks the column.
+    if (column === undefined) return new Int32Array(runs[run]!.rowCount);
+    const toGlobal = positionsIn(column.dictionary, dictionary);
+    const runIds = column.ids;
+    const global = new Int32Array(runIds.length);
+    for (let row = 0; row < runIds.length; row++) global[row] = toGlobal[runIds[row]!]!;
+    return global;
+  });
+  return { kind: 'string', dictionary, ids };
 }
 
 /** The sorted union of sorted dictionaries (null first). */
@@ -267,10 +287,8 @@ class RowOrder {
     for (let index = 0; index < this.keys.length; index++) {
       const keys = this.keys[index]!;
       if (keys.kind === 'string') {
-        const leftIds = keys.ids[leftRun]!;
-        const rightIds = keys.ids[rightRun]!;
-        const left = leftIds === null ? 0 : keys.toGlobal[leftRun]![leftIds[leftRow]!]!;
-        const right = rightIds === null ? 0 : keys.toGlobal[rightRun]![rightIds[rightRow]!]!;
+        const left = keys.ids[leftRun]![leftRow]!;
+        const right = keys.ids[rightRun]![rightRow]!;
         if (left !== right) return left < right ? -1 : 1;
       } else {
         const left = keys.values[leftRun]![leftRow]!;
