@@ -1,13 +1,11 @@
 // A batch ingestion worker entry for tests: the real worker (realtime/ingest-worker.ts), except that
 // it dies, as a crashed worker does (exit code 3), on the ingest jobs of rounds starting in
-// [crashFromChunk, crashToChunk), given in its URL (`?crashFromChunk=N&crashToChunk=M`).
+// [crashFromChunk, crashToChunk), given as SEDIMENT_TEST_CRASH_CHUNKS="N,M" in its environment.
 import { parentPort } from 'node:worker_threads';
 import '../../realtime/ingest-worker.js';
 import type { IngestWorkerRequest } from '../../realtime/ingest-worker-protocol.js';
 
-const parameters = new URL(import.meta.url).searchParams;
-const crashFromChunk = Number(parameters.get('crashFromChunk') ?? Number.POSITIVE_INFINITY);
-const crashToChunk = Number(parameters.get('crashToChunk') ?? Number.POSITIVE_INFINITY);
+const [crashFromChunk, crashToChunk] = (process.env['SEDIMENT_TEST_CRASH_CHUNKS'] ?? 'Infinity,Infinity').split(',').map(Number) as [number, number];
 
 // Registered in the same turn as the real worker's listener (a message arriving between the two
 // would reach only the first), and after it: the job has started, and dies before its first read.

@@ -426,7 +426,11 @@ test('a failing exception past those the workers keep, in a later round, fails a
 
 /** A pool whose workers crash on the ingest jobs of rounds starting at chunk `fromChunk` up to `toChunk`. */
 function crashingPool(fromChunk: number, toChunk: number): IngestWorkerPool {
-  return new IngestWorkerPool(2, new URL(`./crashing-ingest-worker.ts?crashFromChunk=${fromChunk}&crashToChunk=${toChunk}`, import.meta.url));
+  // Compiled (npm test) the worker is the .js beside this file; under tsx, the .ts. The window goes
+  // through the environment, which a worker copies when it starts (a URL's query does not reach it).
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  process.env['SEDIMENT_TEST_CRASH_CHUNKS'] = `${fromChunk},${toChunk}`;
+  return new IngestWorkerPool(2, new URL(`./crashing-ingest-worker${extension}`, import.meta.url));
 }
 
 /** Collects the messages of SEDIMENT_INGEST_WORKER_CRASH warnings while the test runs. */
