@@ -8,19 +8,11 @@ import { join } from 'node:path';
 import { RunMerge } from '../../realtime/run-merge.js';
 import { stringDimension } from '../../realtime/dimensions-spec.js';
 import { parseIndexTaskSpec } from '../../realtime/index-task-spec.js';
-import { ingest, jsonLines, readAllRows, taskJson, temporaryDirectory, type Row, type SpecParts } from './ingestion-fixtures.js';
+import { ingest, jsonLines, random, readAllRows, taskJson, temporaryDirectory, type Row, type SpecParts } from './ingestion-fixtures.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const base = Date.UTC(2024, 6, 1);
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 function randomRows(count: number, seed: number): Row[] {
   const next = random(seed);
