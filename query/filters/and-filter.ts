@@ -1,9 +1,16 @@
-// Druid `and`: TRUE when every child is TRUE, FALSE when any is FALSE, otherwise UNKNOWN.
+// Druid `and`: TRUE when every child is TRUE, FALSE when any is FALSE, otherwise UNKNOWN. Children
+// answered from indexes go first; children that scan rows go last and scan only the rows still
+// possible (TRUE or UNKNOWN in every child so far), so a selective dimension filter bounds a numeric
+// range scan.
+import RoaringModule from 'roaring';
+import type { RoaringBitmap32 } from 'roaring';
 import { invalidInput } from '../../cluster/errors.js';
 import type { QueryableSegment } from '../queryable-segment.js';
 import type { Filter, FilterResult, RowValueGetter } from './filter.js';
 import { requireArray, type JsonObject } from './json-fields.js';
 import { allTrue } from './three-valued.js';
+
+const { RoaringBitmap32: Bitmap } = RoaringModule;
 
 export type ChildParser = (json: unknown, path: string) => Filter;
 
@@ -16,11 +23,18 @@ export class AndFilter implements Filter {
     return [...new Set(this.fields.flatMap((field) => field.requiredColumns()))];
   }
 
-  evaluate(segment: QueryableSegment): FilterResult {
-    let matches: FilterResult['matches'] | null = null;
-    let possible: FilterResult['matches'] | null = null; // rows TRUE or UNKNOWN in every child so far
-    for (const field of this.fields) {
-      const result = field.evaluate(segment);
+  scansRows(segment: QueryableSegment): boolean {
+    return this.fields.some((field) => field.scansRows?.(segment) ?? false);
+  }
+
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32): FilterResult {
+    const indexed = this.fields.filter((field) => !(field.scansRows?.(segment) ?? false));
+    const scanning = this.fields.filter((field) => field.scansRows?.(segment) ?? false);
+    let matches: RoaringBitmap32 | null = null;
+    let possible: RoaringBitmap32 | null = null; // rows TRUE or UNKNOWN in every child so far
+    for (const field of [...indexed, ...scanning]) {
+      const scope = possible === null ? within : within === undefined ? possible : Bitmap.and(possible, within);
+      const result = field.evaluate(segment, scope);
       const fieldPossible = result.matches.clone();
       fieldPossible.orInPlace(result.unknown);
       if (matches === null || possible === null) {

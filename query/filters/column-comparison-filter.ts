@@ -2,6 +2,7 @@
 // strings (numbers in Druid's string form); multi-value rows are equal when they share a value; two
 // nulls are equal, as in Druid. There is no index for this, so it scans rows (reusing buffers).
 import RoaringModule from 'roaring';
+import type { RoaringBitmap32 as RoaringBitmap32Type } from 'roaring';
 import { invalidInput, SedimentError } from '../../cluster/errors.js';
 import type { Column } from '../../segment-format/columns.js';
 import type { QueryableSegment } from '../queryable-segment.js';
@@ -58,17 +59,23 @@ export class ColumnComparisonFilter implements Filter {
     return this.dimensions;
   }
 
-  evaluate(segment: QueryableSegment): FilterResult {
+  scansRows(): boolean {
+    return true;
+  }
+
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32Type): FilterResult {
     const readers = this.dimensions.map((name) =>
       rowValuesReader(segment.column(name), name === TIME_COLUMN ? segment.time() : null),
     );
     const buffers = readers.map(() => [] as (string | null)[]);
     const counts = new Uint32Array(readers.length);
     const rows: number[] = [];
-    for (let row = 0; row < segment.rowCount; row++) {
+    const visit = (row: number): void => {
       for (let index = 0; index < readers.length; index++) counts[index] = readers[index]!(row, buffers[index]!);
       if (this.allEqual(buffers, counts)) rows.push(row);
-    }
+    };
+    if (within === undefined) for (let row = 0; row < segment.rowCount; row++) visit(row);
+    else for (const row of within) visit(row);
     return { matches: new RoaringBitmap32(Uint32Array.from(rows)), unknown: new RoaringBitmap32() };
   }
 

@@ -8,7 +8,7 @@ import type { Dictionary, MultiValueStringColumn, NumericColumn, StringColumn } 
 import type { QueryableSegment } from '../queryable-segment.js';
 import { firstNonNullId } from './dictionary-search.js';
 import type { FilterResult } from './filter.js';
-import { scanPredicate, scanRange, sortedRangesRows } from './numeric-scan.js';
+import { scanPredicate, scanRange, scanScopeOf, sortedRangesRows } from './numeric-scan.js';
 import { allTrue, allUnknown, withNullRows } from './three-valued.js';
 import type { DictionaryMatch, ValuePredicate } from './value-predicate.js';
 
@@ -68,30 +68,46 @@ function evaluateStringColumn(
   return withNullRows(matches, nullRows, predicate.matchesNull);
 }
 
-function evaluateNumericColumn(column: NumericColumn, predicate: ValuePredicate): FilterResult {
+function evaluateNumericColumn(column: NumericColumn, predicate: ValuePredicate, within: RoaringBitmap32Type | undefined): FilterResult {
   const kind = column.kind;
   const ranges = predicate.numericRanges?.(kind) ?? null;
+  const scope = scanScopeOf(column.values.length, within);
   let matches: RoaringBitmap32Type;
   if (ranges !== null && ranges.length === 0) matches = new RoaringBitmap32();
-  else if (ranges !== null && ranges.length === 1) matches = scanRange(column.values, ranges[0]!);
-  else matches = scanPredicate(column.values, kind, (value, valueKind) => predicate.matchesNumber(value, valueKind));
+  else if (ranges !== null && ranges.length === 1) matches = scanRange(column.values, ranges[0]!, scope);
+  else matches = scanPredicate(column.values, kind, (value, valueKind) => predicate.matchesNumber(value, valueKind), scope);
   if (column.nulls !== null) matches.andNotInPlace(column.nulls);
   return withNullRows(matches, column.nulls, predicate.matchesNull);
 }
 
-function evaluateTimeColumn(segment: QueryableSegment, predicate: ValuePredicate): FilterResult {
+function evaluateTimeColumn(segment: QueryableSegment, predicate: ValuePredicate, within: RoaringBitmap32Type | undefined): FilterResult {
   const time = segment.time();
   const ranges = predicate.numericRanges?.('long') ?? null;
   const matches =
     ranges !== null
       ? sortedRangesRows(time, ranges)
-      : scanPredicate(time, 'long', (value, kind) => predicate.matchesNumber(value, kind));
+      : scanPredicate(time, 'long', (value, kind) => predicate.matchesNumber(value, kind), scanScopeOf(time.length, within));
   return withNullRows(matches, null, predicate.matchesNull);
 }
 
-/** TRUE / UNKNOWN rows of `predicate` applied to `columnName` of the segment. */
-export function evaluateColumnPredicate(segment: QueryableSegment, columnName: string, predicate: ValuePredicate): FilterResult {
-  if (columnName === TIME_COLUMN) return evaluateTimeColumn(segment, predicate);
+/** True when the predicate on this column is answered by scanning rows (a numeric column other than __time). */
+export function scansColumnRows(segment: QueryableSegment, columnName: string): boolean {
+  if (columnName === TIME_COLUMN) return false;
+  const type = segment.columnType(columnName);
+  return type === 'LONG' || type === 'FLOAT' || type === 'DOUBLE';
+}
+
+/**
+ * TRUE / UNKNOWN rows of `predicate` applied to `columnName` of the segment; only rows in `within`
+ * (when given) need a correct answer, and numeric scans visit just those.
+ */
+export function evaluateColumnPredicate(
+  segment: QueryableSegment,
+  columnName: string,
+  predicate: ValuePredicate,
+  within?: RoaringBitmap32Type,
+): FilterResult {
+  if (columnName === TIME_COLUMN) return evaluateTimeColumn(segment, predicate, within);
   const column = segment.column(columnName);
   if (column === undefined) return predicate.matchesNull ? allTrue(segment.rowCount) : allUnknown(segment.rowCount);
   switch (column.kind) {
@@ -100,7 +116,7 @@ export function evaluateColumnPredicate(segment: QueryableSegment, columnName: s
     case 'long':
     case 'float':
     case 'double':
-      return evaluateNumericColumn(column, predicate);
+      return evaluateNumericColumn(column, predicate, within);
     case 'hyperUnique':
       throw new SedimentError('unsupported', `cannot filter on column '${columnName}' of type COMPLEX<hyperUnique>`);
   }

@@ -22,8 +22,19 @@ export interface Filter {
   readonly type: string;
   /** Columns the filter reads (so a reader can preload them). */
   requiredColumns(): readonly string[];
-  /** Evaluate over all rows of the segment. A missing column is all-null. */
-  evaluate(segment: QueryableSegment): FilterResult;
+  /**
+   * Evaluate over the rows of the segment. A missing column is all-null. When `within` is given, only
+   * the rows in it need a correct result: rows outside may be reported as anything, and the caller
+   * intersects (every logical operator is row-wise, so `and`, `or` and `not` keep this contract).
+   * Filters that scan rows use it to scan fewer; the others may ignore it.
+   */
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32): FilterResult;
+  /**
+   * True when evaluating reads the rows one by one (a numeric column, a column comparison) rather than
+   * the dictionary and bitmap index or the sorted time column; `and` evaluates such children last,
+   * within the rows its other children left. Absent means false.
+   */
+  scansRows?(segment: QueryableSegment): boolean;
   /** Evaluate against a single row of values; true/false/null (unknown). */
   matchesRow(get: RowValueGetter): boolean | null;
 }

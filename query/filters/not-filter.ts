@@ -1,4 +1,5 @@
 // Druid `not`: TRUE ↔ FALSE; UNKNOWN stays UNKNOWN (so `not(selector x)` excludes null rows).
+import type { RoaringBitmap32 } from 'roaring';
 import { invalidInput } from '../../cluster/errors.js';
 import type { QueryableSegment } from '../queryable-segment.js';
 import type { ChildParser } from './and-filter.js';
@@ -15,8 +16,12 @@ export class NotFilter implements Filter {
     return this.field.requiredColumns();
   }
 
-  evaluate(segment: QueryableSegment): FilterResult {
-    return negate(this.field.evaluate(segment), segment.rowCount);
+  scansRows(segment: QueryableSegment): boolean {
+    return this.field.scansRows?.(segment) ?? false;
+  }
+
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32): FilterResult {
+    return negate(this.field.evaluate(segment, within), segment.rowCount);
   }
 
   matchesRow(get: RowValueGetter): boolean | null {

@@ -1,5 +1,6 @@
 // Druid `or`: TRUE when any child is TRUE, FALSE when every child is FALSE, otherwise UNKNOWN.
 import RoaringModule from 'roaring';
+import type { RoaringBitmap32 as RoaringBitmap32Type } from 'roaring';
 import { invalidInput } from '../../cluster/errors.js';
 import type { QueryableSegment } from '../queryable-segment.js';
 import type { ChildParser } from './and-filter.js';
@@ -17,8 +18,12 @@ export class OrFilter implements Filter {
     return [...new Set(this.fields.flatMap((field) => field.requiredColumns()))];
   }
 
-  evaluate(segment: QueryableSegment): FilterResult {
-    const results = this.fields.map((field) => field.evaluate(segment));
+  scansRows(segment: QueryableSegment): boolean {
+    return this.fields.some((field) => field.scansRows?.(segment) ?? false);
+  }
+
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32Type): FilterResult {
+    const results = this.fields.map((field) => field.evaluate(segment, within));
     const matches = RoaringBitmap32.orMany(results.map((result) => result.matches));
     const unknown = RoaringBitmap32.orMany(results.map((result) => result.unknown));
     unknown.andNotInPlace(matches);

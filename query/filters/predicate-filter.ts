@@ -1,7 +1,8 @@
 // The shared shape of single-column filters: a column name plus a value predicate. Subclasses (one per
 // Druid filter type) only parse their operands into a predicate.
 import type { QueryableSegment } from '../queryable-segment.js';
-import { evaluateColumnPredicate } from './column-predicate.js';
+import type { RoaringBitmap32 } from 'roaring';
+import { evaluateColumnPredicate, scansColumnRows } from './column-predicate.js';
 import type { Filter, FilterResult, RowValueGetter } from './filter.js';
 import { matchRowValue } from './row-value-match.js';
 import type { ValuePredicate } from './value-predicate.js';
@@ -20,8 +21,12 @@ export abstract class PredicateFilter implements Filter {
     return [this.column];
   }
 
-  evaluate(segment: QueryableSegment): FilterResult {
-    return evaluateColumnPredicate(segment, this.column, this.predicate);
+  scansRows(segment: QueryableSegment): boolean {
+    return scansColumnRows(segment, this.column);
+  }
+
+  evaluate(segment: QueryableSegment, within?: RoaringBitmap32): FilterResult {
+    return evaluateColumnPredicate(segment, this.column, this.predicate, within);
   }
 
   matchesRow(get: RowValueGetter): boolean | null {

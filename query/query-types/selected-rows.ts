@@ -3,7 +3,6 @@
 import RoaringModule from 'roaring';
 import type { RoaringBitmap32 } from 'roaring';
 import type { Filter } from '../filters/filter.js';
-import { filterRows } from '../filters/filter-rows.js';
 import type { SegmentSlice } from '../segment-slice.js';
 import type { TimeInterval } from '../../segment-format/segment-metadata.js';
 
@@ -60,7 +59,8 @@ export function selectedBitmap(slice: SegmentSlice, filter: Filter | null): Roar
     if (range.startRow < range.endRow) ranges.addRange(range.startRow, range.endRow);
   }
   if (filter === null || ranges.isEmpty) return ranges;
-  const matches = filterRows(filter, slice.segment);
+  // The filter need only be right inside the ranges, so row scans (numeric columns) stay inside them.
+  const matches = filter.evaluate(slice.segment, ranges).matches;
   matches.andInPlace(ranges);
   return matches;
 }
