@@ -49,15 +49,26 @@ export class RowFeeder {
     const { bytes, starts, ends } = batch;
     const intervals = this.spec.intervals;
     const index = this.index;
+    const outcomes = this.outcomes;
+    // Each line adds at most one row: when all of them fit, the row count need not be checked per line.
+    const checkRows = index.rowCount + (to - from) > rowsMax;
+    // Lines mostly repeat the previous line's time: its interval check is reused.
+    let checkedTimeMs = Number.NaN;
+    let checkedWithin = true;
     for (let line = from; line < to; line++) {
-      if (index.rowCount >= rowsMax) return line;
+      if (checkRows && index.rowCount >= rowsMax) return line;
       const start = starts[line]!;
       const end = ends[line]!;
       if (scanner.scan(bytes, start, end)) {
-        if (intervals !== null && !withinIntervals(intervals, scanner.timestampMs)) this.outcomes.thrownAway();
+        const timestampMs = scanner.timestampMs;
+        if (intervals !== null && timestampMs !== checkedTimeMs) {
+          checkedWithin = withinIntervals(intervals, timestampMs);
+          checkedTimeMs = timestampMs;
+        }
+        if (intervals !== null && !checkedWithin) outcomes.thrownAway();
         else {
-          index.addStaged(scanner.timestampMs, scanner.metricInputs);
-          this.outcomes.processed();
+          index.addStaged(timestampMs, scanner.metricInputs);
+          outcomes.processed();
         }
       } else {
         const text = bytes.toString('utf8', start, end);
