@@ -91,10 +91,17 @@ export class RunMerge implements MergedRows {
     const total = this.positionTimes.length;
     const merged = new Uint32Array(new SharedArrayBuffer(total * 4));
     const order = new PositionOrder(this.positionTimes, this.keys);
-    const heap = new RunHeap(order, this.runStarts);
-    for (let position = 0; position < total; position++) {
-      if ((position & (CHECK_INTERVAL - 1)) === 0) signal?.throwIfAborted();
-      merged[position] = heap.takeTop();
+    const heap = new RunHeap(order, this.runStarts, this.positionTimes);
+    let nextCheck = 0;
+    for (let position = 0; position < total; ) {
+      if (position >= nextCheck) {
+        signal?.throwIfAborted();
+        nextCheck = position + CHECK_INTERVAL;
+      }
+      // Input read in time order spills runs that barely overlap: whole stretches of the top run come
+      // before every other run's next row, and are taken at once.
+      const [from, to] = heap.takeTopStretch();
+      for (let at = from; at < to; at++) merged[position++] = at;
     }
     this.merged = merged;
     let rows = total;
@@ -237,6 +244,25 @@ function positionsIn(subset: Dictionary, all: Dictionary): Int32Array {
   return positions;
 }
 
+/** The first position in [from, to) whose time is at least `timeMs` (times ascend there), else `to`. */
+function firstTimeAtLeast(times: Float64Array, timeMs: number, from: number, to: number): number {
+  // Gallop first: the stretch is often short, and binary search over a whole run would touch far rows.
+  let step = 1;
+  let low = from;
+  let high = from + 1;
+  while (high < to && times[high]! < timeMs) {
+    low = high + 1;
+    step *= 2;
+    high = Math.min(to, high + step);
+  }
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! < timeMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Compares positions by (time, dimensions in schema order) through the dimension keys. */
 class PositionOrder {
   constructor(
@@ -282,6 +308,8 @@ class RunHeap {
   constructor(
     private readonly order: PositionOrder,
     runStarts: Uint32Array,
+    /** Per position: its time (the order's first key). */
+    private readonly times: Float64Array,
   ) {
     const runs = runStarts.length - 1;
     this.heap = new Int32Array(runs);
@@ -294,17 +322,32 @@ class RunHeap {
     }
   }
 
-  /** The smallest current position; its run moves on (and leaves the heap when it has no more). */
-  takeTop(): number {
+  /**
+   * Takes the smallest current position and, with it, the positions after it in its run that are
+   * earlier in time than every other run's current row (ties need the full comparison, so they are
+   * taken one at a time): returns them as [from, to). The run moves past them (and leaves the heap
+   * when it has no more).
+   */
+  takeTopStretch(): [number, number] {
     assert(this.size > 0, 'the heap holds a run while positions are left');
     const run = this.heap[0]!;
-    const position = this.current[run]!;
-    if (++this.current[run]! >= this.ends[run]!) {
+    const from = this.current[run]!;
+    const end = this.ends[run]!;
+    let to = from + 1;
+    if (this.size === 1) to = end;
+    else {
+      // The second smallest run is a child of the root.
+      const second = this.size === 2 || this.less(this.heap[1]!, this.heap[2]!) ? this.heap[1]! : this.heap[2]!;
+      const secondTime = this.times[this.current[second]!]!;
+      if (to < end && this.times[to]! < secondTime) to = firstTimeAtLeast(this.times, secondTime, to, end);
+    }
+    this.current[run] = to;
+    if (to >= end) {
       this.heap[0] = this.heap[--this.size]!;
-      if (this.size === 0) return position;
+      if (this.size === 0) return [from, to];
     }
     this.siftDown(0);
-    return position;
+    return [from, to];
   }
 
   private less(left: number, right: number): boolean {
