@@ -21,6 +21,7 @@ import { RowFeeder } from './row-feeder.js';
 import { RowStats } from './row-stats.js';
 import { RunMerge } from './run-merge.js';
 import { SegmentBuilder, writeSegmentSources, type SegmentInfoBase } from './segment-builder.js';
+import { openRunFile, writeRunFile, type RunFile } from './run-file.js';
 import { SpillCursor } from './spill-cursor.js';
 
 export interface BatchIngestionOptions {
@@ -134,16 +135,14 @@ class BatchIngestionRun {
     this.options.onProgress?.({ bytesRead: this.bytesRead, bytesTotal: this.bytesTotal, rowsProcessed: counts.processed + counts.processedWithError });
   }
 
-  /** Persists the index as a sorted run (a segment file under workDir) and empties it. */
+  /** Persists the index as a sorted run (a run file under workDir) and empties it. */
   private async spill(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
     const sorted = this.index.sortedRows();
-    const times = sorted.timesOf(0, sorted.rowCount);
-    const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.segment`);
+    const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.run`);
     this.spills.push(path);
     const sources = sorted.columnSources(schemas.map((schema) => schema.name), 0, sorted.rowCount);
-    const info = this.segmentInfoBase({ startMs: times[0]!, endMs: times[times.length - 1]! + 1 }, 'spill', this.spills.length - 1);
-    await writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, times, sources, this.encoder);
+    await writeRunFile(path, sorted.times, sources.map((source) => ({ name: source.name, data: source.produce() })));
     this.index.clear();
   }
 
@@ -157,28 +156,26 @@ class BatchIngestionRun {
     if (this.spills.length === 0) return this.partitionIndex(schemas);
     // The index becomes the last run, so every run is a file the columnar merge can read.
     if (this.index.rowCount > 0) await this.spill();
-    const runMerge = await RunMerge.open(this.spills, schemas, this.spec.ingestionMetrics);
+    const runs: RunFile[] = [];
+    let runMerge: RunMerge | null;
+    try {
+      for (const path of this.spills) runs.push(await openRunFile(path));
+      runMerge = RunMerge.of(runs, schemas, this.spec.ingestionMetrics);
+    } catch (error) {
+      for (const run of runs) run.close();
+      throw error;
+    }
     if (runMerge !== null) {
-      try {
-        runMerge.merge(this.spec.rollup, this.options.signal);
-        return await this.partitionMerged(runMerge, schemas);
-      } finally {
-        runMerge.close();
-      }
+      // The merge holds its own copy of every column: the files are no longer read.
+      for (const run of runs) run.close();
+      runMerge.merge(this.spec.rollup, this.options.signal);
+      return this.partitionMerged(runMerge, schemas);
     }
     const names = schemas.map((schema) => schema.name);
     const metricNames = this.spec.ingestionMetrics.map((metric) => metric.name);
-    const inputs: RowCursor[] = [];
-    try {
-      for (const path of this.spills) inputs.push(await SpillCursor.open(path, names, metricNames));
-      inputs.push(this.index.sortedCursor(names));
-    } catch (error) {
-      for (const input of inputs) input.close();
-      throw error;
-    }
+    const inputs: RowCursor[] = runs.map((run) => new SpillCursor(run, names, metricNames));
     const folds = this.spec.ingestionMetrics.map((metric) => metric.fold);
-    // The index alone is already rolled up and sorted: no merge needed.
-    const merged = inputs.length === 1 ? inputs[0]! : new MergingCursor(inputs, names.length, folds, this.spec.rollup);
+    const merged = new MergingCursor(inputs, names.length, folds, this.spec.rollup);
     try {
       await this.partition(merged, schemas);
     } finally {

@@ -1,14 +1,14 @@
 // Per-row values of a decoded segment column, as ingestion's row model holds them: strings (or a
 // list for a multi-value row), numbers, serialized sketch bytes, or null. The spill merge and
 // compaction both read segments back row by row through it.
-import type { Column } from '../segment-format/columns.js';
+import type { ColumnData } from '../segment-format/columns.js';
 import type { DimensionValue } from './dimension-values.js';
 
 export type ColumnValue = DimensionValue | Uint8Array;
 export type ColumnValueReader = (row: number) => ColumnValue;
 
 /** A reader of the column's values; a missing column reads as null everywhere. */
-export function columnValueReader(column: Column | undefined): ColumnValueReader {
+export function columnValueReader(column: ColumnData | undefined): ColumnValueReader {
   if (column === undefined) return () => null;
   switch (column.kind) {
     case 'string': {

@@ -8,7 +8,8 @@
 //
 // An input whose rows do not fit in maxRowsInMemory is read in rounds: the workers stop claiming
 // chunks once the rows they hold reach it, the round's rows are appended and spilled as a sorted run
-// (as the single-threaded run spills), and the next round starts at the first chunk not claimed.
+// (as the single-threaded run spills), and the next round starts at the first chunk not claimed;
+// the workers start it as soon as the round's reads are known, while this thread appends and spills.
 // A round a worker crashed in is read again on the calling thread (after round 0 the run can no
 // longer start over on one thread), as is a round whose failing parse exception no worker kept.
 //
@@ -109,10 +110,23 @@ export async function readInParallel(
   const files = entities.map((entity) => ({ path: entity.filePath!, sizeBytes: entity.sizeBytes }));
   const chunks = await splitIntoChunks(files, parallelism.chunkBytes ?? CHUNK_BYTES_DEFAULT);
   const rounds = new RoundReader(spec, chunks, index, stats, parallelism, hooks);
-  for (let firstChunk = 0; firstChunk < chunks.length; ) {
-    firstChunk = await rounds.read(firstChunk);
-    if (firstChunk < chunks.length) await hooks.spill();
-    hooks.signal?.throwIfAborted();
+  // While a round's rows are appended and spilled here, the workers already read the next one (as
+  // Druid persists in the background while ingestion goes on): up to two rounds are in memory.
+  let round: Round | null = rounds.begin(0, 0);
+  let next: Round | null = null;
+  try {
+    for (;;) {
+      next = null;
+      const firstChunk = await rounds.finish(round, (following) => (next = following));
+      round = null;
+      if (firstChunk >= chunks.length) break;
+      await hooks.spill();
+      hooks.signal?.throwIfAborted();
+      round = next ?? rounds.begin(firstChunk, stats.counts.unparseable + stats.counts.processedWithError);
+    }
+  } catch (error) {
+    await Promise.all([round, next].map((pending) => (pending === null ? null : pending.cancel(error))));
+    throw error;
   }
   const counts = stats.counts;
   hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
@@ -133,12 +147,26 @@ interface JobRead {
   readonly read: ChunkRead;
 }
 
+/** A round the workers are reading: its results arrive later. */
+export interface Round {
+  readonly firstChunk: number;
+  /** Parse exceptions of the rounds before it (the budget spans rounds). */
+  readonly exceptionsBefore: number;
+  /** The workers' results; null when one crashed (the round is then read on the calling thread). */
+  readonly results: Promise<IngestJobResult[] | null>;
+  /** Stops the round's workers and waits until they have. */
+  cancel(reason: unknown): Promise<void>;
+}
+
 /** Reads the input round by round into the index and stats. */
 class RoundReader {
   /** Lines of each file read in earlier rounds: exceptions are located by line within the file. */
   private readonly linesBefore = new Map<string, number>();
   private readonly pool: IngestWorkerPool;
   private readonly messagesMax: number;
+  /** Bytes read and rows processed by the rounds whose results are in, for progress. */
+  private bytesDone = 0;
+  private rowsDone = 0;
 
   constructor(
     private readonly spec: IndexTaskSpec,
@@ -152,17 +180,29 @@ class RoundReader {
     this.messagesMax = Math.max(spec.maxSavedParseExceptions, PARSE_EXCEPTIONS_LOGGED_MIN);
   }
 
+  /** Starts the workers on the round from `firstChunk`. */
+  begin(firstChunk: number, exceptionsBefore: number): Round {
+    const controller = new AbortController();
+    const results = this.readOnWorkers(firstChunk, this.keptMax(exceptionsBefore), this.exceptionsAllowed(exceptionsBefore), controller);
+    // Rejections are seen by finish() or cancel(); until then they must not count as unhandled.
+    results.catch(() => undefined);
+    const cancel = async (reason: unknown): Promise<void> => {
+      controller.abort(reason);
+      await results.catch(() => undefined);
+    };
+    return { firstChunk, exceptionsBefore, results, cancel };
+  }
+
   /**
-   * Reads the round starting at `firstChunk` into the index and stats (throwing where the
-   * single-threaded run fails); returns the next round's first chunk.
+   * Takes the round's rows into the index and its outcomes into the stats (throwing where the
+   * single-threaded run fails); returns the next round's first chunk. Once the round's reads are
+   * known and within the exception budget, `beginNext` gets the next round, already started.
    */
-  async read(firstChunk: number): Promise<number> {
-    const counts = this.stats.counts;
-    const exceptionsBefore = counts.unparseable + counts.processedWithError;
-    // Not negative: RowStats has thrown once the exceptions passed the maximum.
-    const exceptionsAllowed = this.spec.maxParseExceptions - exceptionsBefore;
-    const keptMax = Math.max(this.messagesMax, Math.min(exceptionsAllowed + 1, EXCEPTIONS_KEPT_CAP));
-    let results = (await this.readOnWorkers(firstChunk, keptMax, exceptionsAllowed)) ?? (await this.readHere(firstChunk, keptMax, exceptionsAllowed));
+  async finish(round: Round, beginNext: (next: Round) => void): Promise<number> {
+    const { firstChunk, exceptionsBefore } = round;
+    const exceptionsAllowed = this.exceptionsAllowed(exceptionsBefore);
+    const keptMax = this.keptMax(exceptionsBefore);
+    let results = (await round.results) ?? (await this.readHere(firstChunk, keptMax, exceptionsAllowed));
     let reads = readsInInputOrder(firstChunk, this.chunks.length, results);
     if (!exceptionsReplayable(this.spec, exceptionsBefore, reads)) {
       // The run fails at an exception no job kept: one job keeping every exception up to it names it.
@@ -171,14 +211,29 @@ class RoundReader {
     }
     // The round's first chunk is always claimed (claims start below the row limit): rounds progress.
     assert(reads.length > 0, 'a round reads at least its first chunk');
+    const nextChunk = firstChunk + reads.length;
+    this.bytesDone += results.reduce((total, result) => total + result.counts.processedBytes, 0);
+    this.rowsDone += results.reduce((total, result) => total + result.counts.processed + result.counts.processedWithError, 0);
+    const exceptionsAfter = exceptionsBefore + reads.reduce((total, { read }) => total + read.counts.unparseable + read.counts.processedWithError, 0);
+    if (nextChunk < this.chunks.length && exceptionsAfter <= this.spec.maxParseExceptions) beginNext(this.begin(nextChunk, exceptionsAfter));
     replayOutcomes(this.chunks, reads, results, this.stats, this.linesBefore);
     const partials = results.map((result) => result.partial);
     assert(partials.every((partial) => partial !== null), 'a worker that stopped early left the run within its exception budget');
     const spans: PartialSpan[] = reads.map(({ job, read }) => ({ partial: job, from: read.rowsFrom, to: read.rowsTo }));
     this.index.appendPartials(partials as PartialIndex[], spans);
+    const counts = this.stats.counts;
     counts.processedBytes += results.reduce((total, result) => total + result.counts.processedBytes, 0);
     this.hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
-    return firstChunk + reads.length;
+    return nextChunk;
+  }
+
+  /** Not negative: RowStats has thrown once the exceptions passed the maximum. */
+  private exceptionsAllowed(exceptionsBefore: number): number {
+    return this.spec.maxParseExceptions - exceptionsBefore;
+  }
+
+  private keptMax(exceptionsBefore: number): number {
+    return Math.max(this.messagesMax, Math.min(this.exceptionsAllowed(exceptionsBefore) + 1, EXCEPTIONS_KEPT_CAP));
   }
 
   private job(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): IngestJob {
@@ -189,11 +244,10 @@ class RoundReader {
     return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, exceptionsKeptMax, exceptionsAllowed };
   }
 
-  /** Progress of the round's jobs on top of the earlier rounds'. */
+  /** Progress of a round's jobs on top of the rounds whose results were in when it started. */
   private roundProgress(jobs: number): (job: number, bytesRead: number, rowsProcessed: number) => void {
-    const counts = this.stats.counts;
-    const bytesBefore = counts.processedBytes;
-    const rowsBefore = counts.processed + counts.processedWithError;
+    const bytesBefore = this.bytesDone;
+    const rowsBefore = this.rowsDone;
     const bytesRead = new Float64Array(jobs);
     const rowsProcessed = new Float64Array(jobs);
     return (job, bytes, rows) => {
@@ -204,12 +258,11 @@ class RoundReader {
   }
 
   /** The round read by the workers; null when one crashed (the caller reads the round here instead). */
-  private async readOnWorkers(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): Promise<IngestJobResult[] | null> {
+  private async readOnWorkers(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number, controller: AbortController): Promise<IngestJobResult[] | null> {
     const { signal } = this.hooks;
     const jobs = Math.min(this.parallelism.workers, this.chunks.length - firstChunk);
     const ingestJob = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed);
     const progress = this.roundProgress(jobs);
-    const controller = new AbortController();
     const forwardAbort = (): void => controller.abort(signal!.reason);
     signal?.addEventListener('abort', forwardAbort);
     if (signal?.aborted) forwardAbort();
@@ -217,9 +270,10 @@ class RoundReader {
     try {
       return await Promise.all(runs);
     } catch (error) {
+      const cancelled = controller.signal.aborted;
       controller.abort(error);
       await Promise.allSettled(runs);
-      if (error instanceof IngestWorkerCrash && !signal?.aborted) {
+      if (error instanceof IngestWorkerCrash && !signal?.aborted && !cancelled) {
         // The run stays correct but this round takes longer: say why.
         process.emitWarning(`${error.message}; reading this round of the input again on the main thread`, { code: 'SEDIMENT_INGEST_WORKER_CRASH' });
         return null;

@@ -1,20 +1,23 @@
-// The final merge of batch ingestion's sorted runs (spill files), done on columns: every run's
-// dimension columns are decoded once, string dictionaries are united into one sorted dictionary per
-// dimension (so comparing two rows' values is comparing two integers), a k-way heap merge over the
-// runs yields the merged order as (run, row) pairs, and each final segment's columns are gathered
-// from the runs along that order. The row-at-a-time MergingCursor path interns every value of every
-// row into a Map; this path touches strings only when building dictionaries.
+// The final merge of batch ingestion's sorted runs (spill files), done on columns. The runs are laid
+// end to end in one shared array per column (SharedArrayBuffers, so the ingestion workers read them in
+// place): string dimensions as ids into the sorted union of the runs' dictionaries, numeric
+// dimensions and metrics as float64 with NaN for null. A k-way heap merge over the runs then yields
+// the merged order as positions into those arrays, and each final segment's columns are gathered
+// along that order by the workers that encode them (gatherColumn), as columns of the in-memory
+// index are. Only under rollup, where equal keys fold, are metric columns folded here.
 //
 // Applies when every dimension is single-valued (string) or numeric and every metric is numeric
-// (count, sum, min, max); otherwise `openRunMerge` returns null and the caller merges row by row.
-// Rows with equal keys keep input order (runs are in input order, rows within a run in index order);
-// under rollup they fold in that order.
+// (count, sum, min, max); otherwise `of` returns null and the caller merges row by row. Rows with
+// equal keys keep input order (runs are in input order, rows within a run in index order); under
+// rollup they fold in that order.
 import RoaringModule from 'roaring';
-import { allocateIds, type Column, type ColumnData, type NumericColumnData } from '../segment-format/columns.js';
+import { assert } from '../cluster/errors.js';
+import type { ColumnData, Dictionary } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
-import { openSegment, type SegmentFile } from '../segment-format/segment-reader.js';
+import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
+import type { SortedRun } from './run-file.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
@@ -22,19 +25,21 @@ const { RoaringBitmap32 } = RoaringModule;
 /** Merged positions between abort checks. */
 const CHECK_INTERVAL = 1 << 16;
 
+type NumericStorage = 'long' | 'float' | 'double';
+
 /** One dimension across the runs, in a form the comparison reads without decoding values. */
 type DimensionKeys =
   | {
       readonly kind: 'string';
       /** The sorted union of the runs' dictionaries (null first when present). */
-      readonly dictionary: readonly (string | null)[];
-      /** Per run: each row's id in `dictionary` (one array type, so the merge loops stay monomorphic). */
-      readonly ids: readonly Int32Array[];
+      readonly dictionary: Dictionary;
+      /** Per position (runs end to end): the id in `dictionary`. Shared. */
+      readonly ids: Int32Array;
     }
   | {
-      readonly kind: 'long' | 'float' | 'double';
-      /** Per run: values with NaN for null (null sorts first). */
-      readonly values: readonly Float64Array[];
+      readonly kind: NumericStorage;
+      /** Per position: the value, NaN for null (null sorts first). Shared. */
+      readonly values: Float64Array;
     };
 
 /** The merged rows: output row o is the merged positions [starts[o], starts[o + 1]) (one unless rolled up). */
@@ -46,147 +51,121 @@ export interface MergedRows {
 export class RunMerge implements MergedRows {
   times = new Float64Array(0);
   rowCount = 0;
-  /** Per merged position: the run and the row in it. */
-  private mergedRun = new Uint16Array(0);
-  private mergedRow = new Uint32Array(0);
-  /** Output row → first merged position; length rowCount + 1. */
-  private starts = new Uint32Array(0);
+  /** Positions in merged order (shared): without folding, output row o is position order[o]. */
+  private merged: Uint32Array<SharedArrayBuffer> = new Uint32Array(new SharedArrayBuffer(0));
+  /** Under rollup with folding: output row o is merged[starts[o] .. starts[o + 1]); else null. */
+  private starts: Uint32Array | null = null;
+  /** Output row → its first position (shared): `merged` itself unless rows folded. */
+  private order: Uint32Array<SharedArrayBuffer> = this.merged;
 
   private constructor(
-    private readonly runs: readonly SegmentFile[],
+    /** Run r holds positions [runStarts[r], runStarts[r + 1]). */
+    private readonly runStarts: Uint32Array,
+    private readonly positionTimes: Float64Array,
     private readonly dimensions: readonly DimensionSchema[],
     private readonly metrics: readonly IngestionMetric[],
     private readonly keys: readonly DimensionKeys[],
+    /** Per metric, per position: the partial value, NaN for null. Shared. */
+    private readonly metricValues: readonly Float64Array[],
   ) {}
 
   /**
-   * Opens the runs and prepares the merge; null (files closed) when some column is not of a shape
-   * this merge handles. The runs must be sorted by (time, dimensions in schema order).
+   * Lays out the runs for merging; they must be sorted by (time, dimensions in schema order). Null
+   * when some column is not of a shape this merge handles. Reads each run's columns once; the runs
+   * stay the caller's (this keeps no reference to them).
    */
-  static async open(paths: readonly string[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): Promise<RunMerge | null> {
-    const runs: SegmentFile[] = [];
-    try {
-      for (const path of paths) runs.push(await openSegment(path));
-      if (runs.length > 0xffff || !shapeApplies(runs, dimensions, metrics)) {
-        for (const run of runs) run.close();
-        return null;
-      }
-      return new RunMerge(runs, dimensions, metrics, dimensions.map((dimension) => dimensionKeys(runs, dimension)));
-    } catch (error) {
-      for (const run of runs) run.close();
-      throw error;
-    }
+  static of(runs: readonly SortedRun[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): RunMerge | null {
+    if (!shapeApplies(runs, dimensions, metrics)) return null;
+    const runStarts = new Uint32Array(runs.length + 1);
+    runs.forEach((run, index) => (runStarts[index + 1] = runStarts[index]! + run.rowCount));
+    const total = runStarts[runs.length]!;
+    const times = new Float64Array(total);
+    runs.forEach((run, index) => times.set(run.time(), runStarts[index]!));
+    const keys = dimensions.map((dimension) => dimensionKeys(runs, runStarts, dimension));
+    const metricValues = metrics.map((metric) => numericPositions(runs, runStarts, metric.name));
+    return new RunMerge(runStarts, times, dimensions, metrics, keys, metricValues);
   }
 
   /** Computes the merged order (folding equal keys when `rollup`); throws the signal's reason when aborted. */
   merge(rollup: boolean, signal?: AbortSignal): void {
-    const times = this.runs.map((run) => run.time());
-    const total = times.reduce((sum, runTimes) => sum + runTimes.length, 0);
-    this.mergedRun = new Uint16Array(total);
-    this.mergedRow = new Uint32Array(total);
-    const order = new RowOrder(times, this.keys);
-    const heap = new RunHeap(order, times);
-    for (let position = 0; position < total; position++) {
-      if ((position & (CHECK_INTERVAL - 1)) === 0) signal?.throwIfAborted();
-      const run = heap.top();
-      this.mergedRun[position] = run;
-      this.mergedRow[position] = heap.rowOf(run);
-      heap.advanceTop();
+    const total = this.positionTimes.length;
+    const merged = new Uint32Array(new SharedArrayBuffer(total * 4));
+    const order = new PositionOrder(this.positionTimes, this.keys);
+    const heap = new RunHeap(order, this.runStarts, this.positionTimes);
+    let nextCheck = 0;
+    for (let position = 0; position < total; ) {
+      if (position >= nextCheck) {
+        signal?.throwIfAborted();
+        nextCheck = position + CHECK_INTERVAL;
+      }
+      // Input read in time order spills runs that barely overlap: whole stretches of the top run come
+      // before every other run's next row, and are taken at once.
+      const [from, to] = heap.takeTopStretch();
+      for (let at = from; at < to; at++) merged[position++] = at;
     }
-    const starts = new Uint32Array(total + 1);
-    let rows = 0;
-    for (let position = 0; position < total; position++) {
-      if (rollup && rows > 0 && order.compare(this.mergedRun[position - 1]!, this.mergedRow[position - 1]!, this.mergedRun[position]!, this.mergedRow[position]!) === 0) continue;
-      starts[rows++] = position;
+    this.merged = merged;
+    let rows = total;
+    if (rollup) {
+      const starts = new Uint32Array(total + 1);
+      rows = 0;
+      for (let position = 0; position < total; position++) {
+        if (rows > 0 && order.compare(merged[position - 1]!, merged[position]!) === 0) continue;
+        starts[rows++] = position;
+      }
+      starts[rows] = total;
+      if (rows < total) {
+        this.starts = starts.subarray(0, rows + 1);
+        this.order = new Uint32Array(new SharedArrayBuffer(rows * 4));
+        for (let row = 0; row < rows; row++) this.order[row] = merged[starts[row]!]!;
+      }
     }
-    starts[rows] = total;
-    this.starts = starts.subarray(0, rows + 1);
+    if (this.starts === null) this.order = merged;
     this.rowCount = rows;
     this.times = new Float64Array(rows);
-    for (let row = 0; row < rows; row++) {
-      const position = starts[row]!;
-      this.times[row] = times[this.mergedRun[position]!]![this.mergedRow[position]!]!;
-    }
+    for (let row = 0; row < rows; row++) this.times[row] = this.positionTimes[this.order[row]!]!;
   }
 
   /** The segment columns of output rows [from, to): dimensions in schema order, then metrics. */
   columnSources(from: number, to: number): ColumnSource[] {
-    const sources: ColumnSource[] = this.dimensions.map((dimension, index) => ({ name: dimension.name, produce: () => this.dimensionColumn(index, from, to), gather: null }));
-    this.metrics.forEach((metric, index) => sources.push({ name: metric.name, produce: () => this.metricColumn(index, from, to), gather: null }));
+    const gathered = (name: string, storage: ColumnStorage): ColumnSource => ({
+      name,
+      produce: () => gatherColumn(storage, this.order.subarray(from, to)),
+      gather: () => ({ storage, order: this.order.buffer, start: from, end: to }),
+    });
+    const sources = this.dimensions.map((dimension, index) => gathered(dimension.name, this.dimensionStorage(index)));
+    this.metrics.forEach((metric, index) => {
+      const storage = metric.storage as NumericStorage;
+      if (this.starts === null) sources.push(gathered(metric.name, { kind: 'metric', storage, values: this.metricValues[index]! }));
+      else sources.push({ name: metric.name, produce: () => this.foldedMetric(index, from, to), gather: null });
+    });
     return sources;
   }
 
-  close(): void {
-    for (const run of this.runs) run.close();
-  }
-
-  private dimensionColumn(index: number, from: number, to: number): ColumnData {
+  private dimensionStorage(index: number): ColumnStorage {
     const keys = this.keys[index]!;
-    if (keys.kind !== 'string') return this.numericColumn(keys.kind, keys.values, from, to);
-    const count = to - from;
-    const globalIds = new Int32Array(count);
-    const used = new Uint8Array(keys.dictionary.length);
-    for (let row = 0; row < count; row++) {
-      const position = this.starts[from + row]!;
-      const id = keys.ids[this.mergedRun[position]!]![this.mergedRow[position]!]!;
-      globalIds[row] = id;
-      used[id] = 1;
-    }
-    const remap = new Uint32Array(keys.dictionary.length);
-    const dictionary: (string | null)[] = [];
-    for (let id = 0; id < used.length; id++) {
-      if (used[id] === 0) continue;
-      remap[id] = dictionary.length;
-      dictionary.push(keys.dictionary[id]!);
-    }
-    const ids = allocateIds(dictionary.length, count);
-    for (let row = 0; row < count; row++) ids[row] = remap[globalIds[row]!]!;
-    return { kind: 'string', multiValue: false, dictionary, ids };
+    if (keys.kind !== 'string') return { kind: 'metric', storage: keys.kind, values: keys.values };
+    // The united dictionary is sorted, so rank order is id order.
+    const byRank = new Int32Array(new SharedArrayBuffer(keys.dictionary.length * 4));
+    for (let id = 0; id < byRank.length; id++) byRank[id] = id;
+    return { kind: 'stringDimension', keys: keys.ids, values: keys.dictionary, lists: [], byRank };
   }
 
-  private numericColumn(kind: 'long' | 'float' | 'double', runValues: readonly Float64Array[], from: number, to: number): ColumnData {
-    const count = to - from;
-    const values = new Float64Array(count);
-    for (let row = 0; row < count; row++) {
-      const position = this.starts[from + row]!;
-      values[row] = runValues[this.mergedRun[position]!]![this.mergedRow[position]!]!;
-    }
-    return numericColumnOf(kind, values);
-  }
-
-  private metricColumn(index: number, from: number, to: number): ColumnData {
+  /** A metric of output rows [from, to), each the fold of its rows' partial values in merged order. */
+  private foldedMetric(index: number, from: number, to: number): ColumnData {
+    const starts = this.starts!;
     const metric = this.metrics[index]!;
-    const columns = this.runs.map((run) => run.column(metric.name));
-    // Read in place (no copy per run); null rows flagged only in runs that have some.
-    const runValues = columns.map((column, run) => (column === undefined ? new Float64Array(this.runs[run]!.rowCount) : (column as NumericColumnData).values));
-    const runNulls = columns.map((column, run) => nullFlags(column, this.runs[run]!.rowCount));
-    const count = to - from;
-    const values = new Float64Array(count);
+    const source = this.metricValues[index]!;
     const fold = metric.fold;
-    for (let row = 0; row < count; row++) {
-      const start = this.starts[from + row]!;
-      const end = this.starts[from + row + 1]!;
+    const values = new Float64Array(to - from);
+    for (let row = from; row < to; row++) {
       let value = Number.NaN;
-      for (let position = start; position < end; position++) {
-        const run = this.mergedRun[position]!;
-        const runRow = this.mergedRow[position]!;
-        const nulls = runNulls[run]!;
-        value = foldValues(fold, value, nulls !== null && nulls[runRow] === 1 ? Number.NaN : runValues[run]![runRow]!);
-      }
-      values[row] = value;
+      for (let at = starts[row]!; at < starts[row + 1]!; at++) value = foldValues(fold, value, source[this.merged[at]!]!);
+      values[row - from] = value;
     }
-    return numericColumnOf(metric.storage as 'long' | 'float' | 'double', values);
+    const order = new Uint32Array(values.length);
+    for (let row = 0; row < order.length; row++) order[row] = row;
+    return gatherColumn({ kind: 'metric', storage: metric.storage as NumericStorage, values }, order);
   }
-}
-
-/** Per row, 1 where the numeric column is null (every row when the run lacks it); null when no row is. */
-function nullFlags(column: Column | undefined, rowCount: number): Uint8Array | null {
-  if (column === undefined) return new Uint8Array(rowCount).fill(1);
-  const nulls = (column as NumericColumnData).nulls;
-  if (nulls === null) return null;
-  const flags = new Uint8Array(rowCount);
-  for (const row of nulls.toUint32Array()) flags[row] = 1;
-  return flags;
 }
 
 /** Folds two partial values, NaN standing for null (null folds as nothing, as combineMetricValues does). */
@@ -198,28 +177,23 @@ function foldValues(fold: MetricFold, left: number, right: number): number {
   return left + right;
 }
 
-/** A numeric segment column from values with NaN for null. */
-function numericColumnOf(kind: 'long' | 'float' | 'double', values: Float64Array): ColumnData {
-  let nullRows: number[] | null = null;
-  for (let row = 0; row < values.length; row++) {
-    if (values[row] !== values[row]) {
-      (nullRows ??= []).push(row);
-      values[row] = 0;
+/** A numeric column of every run end to end as float64, NaN for null (and for runs without it). */
+function numericPositions(runs: readonly SortedRun[], runStarts: Uint32Array, name: string): Float64Array {
+  const values = new Float64Array(new SharedArrayBuffer(runStarts[runs.length]! * 8));
+  runs.forEach((run, index) => {
+    const start = runStarts[index]!;
+    const column = run.column(name);
+    if (column === undefined || (column.kind !== 'long' && column.kind !== 'float' && column.kind !== 'double')) {
+      values.fill(Number.NaN, start, start + run.rowCount);
+      return;
     }
-  }
-  const nulls = nullRows === null ? null : new RoaringBitmap32(nullRows);
-  return { kind, values: kind === 'float' ? Float32Array.from(values) : values, nulls };
-}
-
-/** A numeric column's values as float64 with NaN where null; all NaN when the run lacks the column. */
-function valuesWithNaNNulls(column: Column | undefined, rowCount: number): Float64Array {
-  if (column === undefined || (column.kind !== 'long' && column.kind !== 'float' && column.kind !== 'double')) return new Float64Array(rowCount).fill(Number.NaN);
-  const values = Float64Array.from(column.values);
-  if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) values[row] = Number.NaN;
+    values.set(column.values, start);
+    if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) values[start + row] = Number.NaN;
+  });
   return values;
 }
 
-function shapeApplies(runs: readonly SegmentFile[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): boolean {
+function shapeApplies(runs: readonly SortedRun[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): boolean {
   if (!metrics.every((metric) => metric.storage !== 'hyperUnique' && metric.fold !== 'hyperUnique')) return false;
   for (const run of runs) {
     for (const dimension of dimensions) {
@@ -235,34 +209,31 @@ function shapeApplies(runs: readonly SegmentFile[], dimensions: readonly Dimensi
   return true;
 }
 
-function dimensionKeys(runs: readonly SegmentFile[], dimension: DimensionSchema): DimensionKeys {
-  if (dimension.type !== 'string') {
-    return { kind: dimension.type, values: runs.map((run) => valuesWithNaNNulls(run.column(dimension.name), run.rowCount)) };
-  }
-  const columns = runs.map((run) => run.column(dimension.name) as Extract<Column, { kind: 'string' }> | undefined);
-  const dictionaries = columns.map((column) => (column === undefined ? [null] : column.dictionary));
-  const dictionary = unionOfSorted(dictionaries);
-  const ids = columns.map((column, run) => {
-    // A run without the column holds nulls: id 0, which is null whenever some run lacks the column.
-    if (column === undefined) return new Int32Array(runs[run]!.rowCount);
+function dimensionKeys(runs: readonly SortedRun[], runStarts: Uint32Array, dimension: DimensionSchema): DimensionKeys {
+  if (dimension.type !== 'string') return { kind: dimension.type, values: numericPositions(runs, runStarts, dimension.name) };
+  const columns = runs.map((run) => run.column(dimension.name) as Extract<ColumnData, { kind: 'string' }> | undefined);
+  // A run without the column holds nulls: id 0, which is null whenever some run lacks the column.
+  const dictionary = unionOfSorted(columns.map((column) => (column === undefined ? [null] : column.dictionary)));
+  const ids = new Int32Array(new SharedArrayBuffer(runStarts[runs.length]! * 4));
+  columns.forEach((column, run) => {
+    if (column === undefined) return;
     const toGlobal = positionsIn(column.dictionary, dictionary);
     const runIds = column.ids;
-    const global = new Int32Array(runIds.length);
-    for (let row = 0; row < runIds.length; row++) global[row] = toGlobal[runIds[row]!]!;
-    return global;
+    const start = runStarts[run]!;
+    for (let row = 0; row < runIds.length; row++) ids[start + row] = toGlobal[runIds[row]!]!;
   });
   return { kind: 'string', dictionary, ids };
 }
 
 /** The sorted union of sorted dictionaries (null first). */
-function unionOfSorted(dictionaries: readonly (readonly (string | null)[])[]): (string | null)[] {
+function unionOfSorted(dictionaries: readonly Dictionary[]): (string | null)[] {
   const values = new Set<string | null>();
   for (const dictionary of dictionaries) for (const value of dictionary) values.add(value);
   return [...values].sort(compareDictionaryValues);
 }
 
 /** For each value of the sorted `subset`, its position in the sorted `all` (a linear walk of both). */
-function positionsIn(subset: readonly (string | null)[], all: readonly (string | null)[]): Int32Array {
+function positionsIn(subset: Dictionary, all: Dictionary): Int32Array {
   const positions = new Int32Array(subset.length);
   let at = 0;
   for (let index = 0; index < subset.length; index++) {
@@ -273,79 +244,114 @@ function positionsIn(subset: readonly (string | null)[], all: readonly (string |
   return positions;
 }
 
-/** Compares rows of the runs by (time, dimensions in schema order) through the dimension keys. */
-class RowOrder {
+/** The first position in [from, to) whose time is at least `timeMs` (times ascend there), else `to`. */
+function firstTimeAtLeast(times: Float64Array, timeMs: number, from: number, to: number): number {
+  // Gallop first: the stretch is often short, and binary search over a whole run would touch far rows.
+  let step = 1;
+  let low = from;
+  let high = from + 1;
+  while (high < to && times[high]! < timeMs) {
+    low = high + 1;
+    step *= 2;
+    high = Math.min(to, high + step);
+  }
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! < timeMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Compares positions by (time, dimensions in schema order) through the dimension keys. */
+class PositionOrder {
   constructor(
-    private readonly times: readonly Float64Array[],
+    private readonly times: Float64Array,
     private readonly keys: readonly DimensionKeys[],
   ) {}
 
-  compare(leftRun: number, leftRow: number, rightRun: number, rightRow: number): number {
-    const leftTime = this.times[leftRun]![leftRow]!;
-    const rightTime = this.times[rightRun]![rightRow]!;
+  compare(left: number, right: number): number {
+    const leftTime = this.times[left]!;
+    const rightTime = this.times[right]!;
     if (leftTime !== rightTime) return leftTime < rightTime ? -1 : 1;
     for (let index = 0; index < this.keys.length; index++) {
       const keys = this.keys[index]!;
       if (keys.kind === 'string') {
-        const left = keys.ids[leftRun]![leftRow]!;
-        const right = keys.ids[rightRun]![rightRow]!;
-        if (left !== right) return left < right ? -1 : 1;
+        const leftId = keys.ids[left]!;
+        const rightId = keys.ids[right]!;
+        if (leftId !== rightId) return leftId < rightId ? -1 : 1;
       } else {
-        const left = keys.values[leftRun]![leftRow]!;
-        const right = keys.values[rightRun]![rightRow]!;
-        if (left === right) continue;
+        const leftValue = keys.values[left]!;
+        const rightValue = keys.values[right]!;
+        if (leftValue === rightValue) continue;
         // NaN is null, which sorts first.
-        if (left !== left) {
-          if (right !== right) continue;
+        if (leftValue !== leftValue) {
+          if (rightValue !== rightValue) continue;
           return -1;
         }
-        if (right !== right) return 1;
-        return left < right ? -1 : 1;
+        if (rightValue !== rightValue) return 1;
+        return leftValue < rightValue ? -1 : 1;
       }
     }
     return 0;
   }
 }
 
-/** A binary min-heap of the runs with rows left, by their current row; ties go to the earlier run. */
+/** A binary min-heap of the runs with positions left, by their current position; ties go to the earlier run. */
 class RunHeap {
   private readonly heap: Int32Array;
   private size = 0;
-  private readonly rows: Uint32Array;
+  /** Per run: its current position and its end. */
+  private readonly current: Uint32Array;
+  private readonly ends: Uint32Array;
 
   constructor(
-    private readonly order: RowOrder,
-    private readonly times: readonly Float64Array[],
+    private readonly order: PositionOrder,
+    runStarts: Uint32Array,
+    /** Per position: its time (the order's first key). */
+    private readonly times: Float64Array,
   ) {
-    this.heap = new Int32Array(times.length);
-    this.rows = new Uint32Array(times.length);
-    for (let run = 0; run < times.length; run++) {
-      if (times[run]!.length === 0) continue;
+    const runs = runStarts.length - 1;
+    this.heap = new Int32Array(runs);
+    this.current = runStarts.slice(0, runs);
+    this.ends = runStarts.slice(1);
+    for (let run = 0; run < runs; run++) {
+      if (this.current[run] === this.ends[run]) continue;
       this.heap[this.size++] = run;
       this.siftUp(this.size - 1);
     }
   }
 
-  top(): number {
-    return this.heap[0]!;
-  }
-
-  rowOf(run: number): number {
-    return this.rows[run]!;
-  }
-
-  /** Moves the top run to its next row, dropping it when it has none. */
-  advanceTop(): void {
+  /**
+   * Takes the smallest current position and, with it, the positions after it in its run that are
+   * earlier in time than every other run's current row (ties need the full comparison, so they are
+   * taken one at a time): returns them as [from, to). The run moves past them (and leaves the heap
+   * when it has no more).
+   */
+  takeTopStretch(): [number, number] {
+    assert(this.size > 0, 'the heap holds a run while positions are left');
     const run = this.heap[0]!;
-    if (++this.rows[run]! >= this.times[run]!.length) {
+    const from = this.current[run]!;
+    const end = this.ends[run]!;
+    let to = from + 1;
+    if (this.size === 1) to = end;
+    else {
+      // The second smallest run is a child of the root.
+      const second = this.size === 2 || this.less(this.heap[1]!, this.heap[2]!) ? this.heap[1]! : this.heap[2]!;
+      const secondTime = this.times[this.current[second]!]!;
+      if (to < end && this.times[to]! < secondTime) to = firstTimeAtLeast(this.times, secondTime, to, end);
+    }
+    this.current[run] = to;
+    if (to >= end) {
       this.heap[0] = this.heap[--this.size]!;
-      if (this.size === 0) return;
+      if (this.size === 0) return [from, to];
     }
     this.siftDown(0);
+    return [from, to];
   }
 
   private less(left: number, right: number): boolean {
-    const order = this.order.compare(left, this.rows[left]!, right, this.rows[right]!);
+    const order = this.order.compare(this.current[left]!, this.current[right]!);
     return order < 0 || (order === 0 && left < right);
   }
 

@@ -1,6 +1,7 @@
-// Reads a spilled segment back as a sorted row stream for the final merge. Columns are decoded whole
-// by the segment reader; this cursor only indexes into them.
-import { openSegment, type SegmentFile } from '../segment-format/segment-reader.js';
+// Reads sorted rows back as a row stream for a merge: a persisted segment (a stream sink's pieces) or
+// a batch spill's run file. Columns are read whole; this cursor only indexes into them.
+import { openSegment } from '../segment-format/segment-reader.js';
+import type { SortedRun } from './run-file.js';
 import type { DimensionValue } from './dimension-values.js';
 import type { MetricValue } from './metric-values.js';
 import type { RowCursor } from './row-cursor.js';
@@ -14,8 +15,8 @@ export class SpillCursor implements RowCursor {
   private readonly dimensionReaders: ValueReader[];
   private readonly metricReaders: ValueReader[];
 
-  private constructor(
-    private readonly segment: SegmentFile,
+  constructor(
+    private readonly segment: SortedRun,
     dimensionNames: readonly string[],
     metricNames: readonly string[],
   ) {
@@ -24,7 +25,7 @@ export class SpillCursor implements RowCursor {
     this.metricReaders = metricNames.map((name) => columnValueReader(segment.column(name)));
   }
 
-  /** Opens a spill file; dimensions and metrics are addressed by the given (final) names. */
+  /** Opens a segment file; dimensions and metrics are addressed by the given (final) names. */
   static async open(path: string, dimensionNames: readonly string[], metricNames: readonly string[]): Promise<SpillCursor> {
     const segment = await openSegment(path);
     try {
