@@ -21,7 +21,8 @@ import { RowFeeder } from './row-feeder.js';
 import { RowStats } from './row-stats.js';
 import { RunMerge } from './run-merge.js';
 import { SegmentBuilder, writeSegmentSources, type SegmentInfoBase } from './segment-builder.js';
-import { openRunFile, writeRunFile, type RunFile } from './run-file.js';
+import { openRunFile, writeRunFile, type SortedRun } from './run-file.js';
+import { RunStore } from './run-store.js';
 import { SpillCursor } from './spill-cursor.js';
 
 export interface BatchIngestionOptions {
@@ -56,6 +57,9 @@ class BatchIngestionRun {
   private readonly index: IncrementalIndex;
   private readonly feeder: RowFeeder;
   private readonly encoder: ColumnEncoder;
+  /** Spilled runs in memory, while every run has their compact form. */
+  private readonly store = new RunStore(0);
+  /** Spilled runs as files (after the store, in input order). */
   private readonly spills: string[] = [];
   /** Name of the entity being read, for parse-exception locations. */
   private entityName = '';
@@ -135,15 +139,29 @@ class BatchIngestionRun {
     this.options.onProgress?.({ bytesRead: this.bytesRead, bytesTotal: this.bytesTotal, rowsProcessed: counts.processed + counts.processedWithError });
   }
 
-  /** Persists the index as a sorted run (a run file under workDir) and empties it. */
+  /**
+   * Seals the index's rows as a sorted run and empties it: into the in-memory run store when the
+   * rows have its compact form and every earlier run went there too, else as a run file under workDir.
+   */
   private async spill(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
     const sorted = this.index.sortedRows();
-    const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.run`);
-    this.spills.push(path);
     const sources = sorted.columnSources(schemas.map((schema) => schema.name), 0, sorted.rowCount);
-    await writeRunFile(path, sorted.times, sources.map((source) => ({ name: source.name, data: source.produce() })));
+    if (this.spills.length === 0 && RunStore.accepts(sources)) {
+      this.store.add(sorted.times, sources, this.expectedRows());
+    } else {
+      const path = join(this.options.workDir, `spill-${String(this.spills.length).padStart(5, '0')}.run`);
+      this.spills.push(path);
+      await writeRunFile(path, sorted.times, sources.map((source) => ({ name: source.name, data: source.produce() })));
+    }
     this.index.clear();
+  }
+
+  /** The rows all runs will hold, extrapolated from the bytes read so far (generous: unused capacity costs nothing). */
+  private expectedRows(): number {
+    const rowsSoFar = this.store.rowCount + this.index.rowCount;
+    const bytesSoFar = Math.max(this.bytesRead, this.stats.counts.processedBytes, 1);
+    return Math.ceil((rowsSoFar * Math.max(this.bytesTotal, bytesSoFar)) / bytesSoFar) * 1.1 + this.spec.maxRowsInMemory;
   }
 
   private segmentInfoBase(interval: TimeInterval, version: string, partition: number): SegmentInfoBase {
@@ -153,10 +171,16 @@ class BatchIngestionRun {
   /** Merges the spills and the index into final segments. */
   async writeFinalSegments(): Promise<void> {
     const schemas = this.index.dimensionSchemas();
-    if (this.spills.length === 0) return this.partitionIndex(schemas);
-    // The index becomes the last run, so every run is a file the columnar merge can read.
+    if (this.spills.length === 0 && this.store.runCount === 0) return this.partitionIndex(schemas);
+    // The index becomes the last run, so every run is stored or a file.
     if (this.index.rowCount > 0) await this.spill();
-    const runs: RunFile[] = [];
+    if (this.spills.length === 0) {
+      const merged = RunMerge.fromStore(this.store, schemas, this.spec.ingestionMetrics);
+      merged.merge(this.spec.rollup, this.options.signal);
+      return this.partitionMerged(merged, schemas);
+    }
+    // Some run is a file (multi-value rows or sketches): stored runs come first, in input order.
+    const runs: SortedRun[] = this.store.sortedRuns();
     let runMerge: RunMerge | null;
     try {
       for (const path of this.spills) runs.push(await openRunFile(path));

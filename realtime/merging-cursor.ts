@@ -1,5 +1,5 @@
 // K-way merge of sorted row cursors (a binary heap ordered by row key). With rollup, rows with equal
-// keys from any inputs fold into one row; without it they are emitted one after another.
+// keys from any inputs fold into one row; without it they are emitted one after another, in input order.
 import type { DimensionValue } from './dimension-values.js';
 import { combineMetricValues, type MetricValue } from './metric-values.js';
 import type { MetricFold } from './metrics-spec.js';
@@ -7,6 +7,8 @@ import { compareRowKeys, type RowCursor, type RowKey } from './row-cursor.js';
 
 export class MergingCursor implements RowCursor {
   private readonly heap: RowCursor[] = [];
+  /** Each input's place in `inputs` (input order breaks ties). */
+  private readonly positionOf = new Map<RowCursor, number>();
   private currentTime = 0;
   private readonly currentDimensions: DimensionValue[];
   private readonly currentMetrics: MetricValue[];
@@ -21,6 +23,7 @@ export class MergingCursor implements RowCursor {
     this.currentDimensions = new Array<DimensionValue>(dimensionCount).fill(null);
     this.currentMetrics = new Array<MetricValue>(folds.length).fill(null);
     this.currentKey = { time: () => this.currentTime, dimension: (index) => this.currentDimensions[index]! };
+    inputs.forEach((input, position) => this.positionOf.set(input, position));
     for (const input of inputs) if (input.next()) this.push(input);
   }
 
@@ -61,8 +64,10 @@ export class MergingCursor implements RowCursor {
     for (const input of this.inputs) input.close();
   }
 
+  /** Row order; equal keys go to the earlier input, so without rollup they keep input order. */
   private less(left: RowCursor, right: RowCursor): boolean {
-    return compareRowKeys(left, right, this.dimensionCount) < 0;
+    const order = compareRowKeys(left, right, this.dimensionCount);
+    return order < 0 || (order === 0 && this.positionOf.get(left)! < this.positionOf.get(right)!);
   }
 
   private push(cursor: RowCursor): void {

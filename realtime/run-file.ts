@@ -25,6 +25,8 @@ export interface SortedRun {
   column(name: string): ColumnData | undefined;
   columnType(name: string): ColumnType | undefined;
   isMultiValue(name: string): boolean;
+  /** Numeric column `name` as float64 with NaN for null into target at `offset`; false when not numeric. Optional: a fast path. */
+  readNumericInto?(name: string, target: Float64Array, offset: number): boolean;
   close(): void;
 }
 
@@ -154,15 +156,19 @@ export async function openRunFile(path: string): Promise<RunFile> {
 }
 
 function readExactly(fd: number, path: string, position: number, length: number, fileSize: number): Buffer {
-  if (position + length > fileSize) throw corruptRun(path, 'is shorter than its header says (truncated?)');
-  // A fresh buffer per array: offset 0, so typed-array views of it are aligned.
-  const bytes = Buffer.from(new ArrayBuffer(length));
-  for (let done = 0; done < length; ) {
-    const read = readSync(fd, bytes, done, length - done, position + done);
+  const bytes = Buffer.alloc(length);
+  readFully(fd, path, bytes, position, fileSize);
+  return bytes;
+}
+
+/** Fills `bytes` from the file at `position`; a file too short for it is truncated. */
+function readFully(fd: number, path: string, bytes: Uint8Array, position: number, fileSize: number): void {
+  if (position + bytes.length > fileSize) throw corruptRun(path, 'is shorter than its header says (truncated?)');
+  for (let done = 0; done < bytes.length; ) {
+    const read = readSync(fd, bytes, done, bytes.length - done, position + done);
     if (read === 0) throw corruptRun(path, `ends after ${position + done} bytes (truncated?)`);
     done += read;
   }
-  return bytes;
 }
 
 /** A run file: each column is read from disk when asked for (not kept), so a caller holds what it uses. */
@@ -203,6 +209,28 @@ export class RunFile implements SortedRun {
     return header !== undefined && header.kind === 'string' && header.offsets !== null;
   }
 
+  /**
+   * Reads numeric column `name` into target[offset .. offset + rowCount) as float64 with NaN for
+   * null, straight from the file when it holds float64 (no intermediate copy: copying into a
+   * SharedArrayBuffer is slow). False, leaving target as it was, when the column is not numeric.
+   */
+  readNumericInto(name: string, target: Float64Array, offset: number): boolean {
+    const header = this.headers.get(name);
+    if (header === undefined || (header.kind !== 'long' && header.kind !== 'float' && header.kind !== 'double')) return false;
+    if (header.values.type === 'f64') {
+      const bytes = new Uint8Array(target.buffer, target.byteOffset + offset * 8, this.rowCount * 8);
+      this.readInto(bytes, this.dataStart + header.values.offset);
+    } else {
+      const values = this.array(header.values);
+      for (let row = 0; row < values.length; row++) target[offset + row] = values[row]!;
+    }
+    if (header.nullRows !== null) {
+      const nullRows = this.array(header.nullRows) as Uint32Array;
+      for (let index = 0; index < nullRows.length; index++) target[offset + nullRows[index]!] = Number.NaN;
+    }
+    return true;
+  }
+
   close(): void {
     if (this.fd === null) return;
     closeSync(this.fd);
@@ -231,10 +259,16 @@ export class RunFile implements SortedRun {
     }
   }
 
-  private array(place: ArrayPlace): AnyArray {
+  private readInto(bytes: Uint8Array, position: number): void {
     if (this.fd === null) throw new SedimentError('internal', `spill file ${this.path} is closed`);
+    readFully(this.fd, this.path, bytes, position, this.fileSize);
+  }
+
+  private array(place: ArrayPlace): AnyArray {
     const width = place.type === 'u8' ? 1 : place.type === 'u16' ? 2 : place.type === 'u32' || place.type === 'f32' ? 4 : 8;
-    const bytes = readExactly(this.fd, this.path, this.dataStart + place.offset, place.length * width, this.fileSize);
+    // A fresh buffer per array: offset 0, so typed-array views of it are aligned.
+    const bytes = new Uint8Array(new ArrayBuffer(place.length * width));
+    this.readInto(bytes, this.dataStart + place.offset);
     switch (place.type) {
       case 'u8':
         return new Uint8Array(bytes.buffer, 0, place.length);

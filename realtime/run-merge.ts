@@ -13,11 +13,11 @@
 import RoaringModule from 'roaring';
 import { assert } from '../cluster/errors.js';
 import type { ColumnData, Dictionary } from '../segment-format/columns.js';
-import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
 import type { SortedRun } from './run-file.js';
+import { positionsIn, unionOfSorted, type RunStore } from './run-store.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
@@ -84,6 +84,21 @@ export class RunMerge implements MergedRows {
     const keys = dimensions.map((dimension) => dimensionKeys(runs, runStarts, dimension));
     const metricValues = metrics.map((metric) => numericPositions(runs, runStarts, metric.name));
     return new RunMerge(runStarts, times, dimensions, metrics, keys, metricValues);
+  }
+
+  /**
+   * Prepares the merge of the runs in `store` (sorted by (time, dimensions in schema order)); call
+   * after the store's last run. The merge reads the store's arrays in place.
+   */
+  static fromStore(store: RunStore, dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): RunMerge {
+    const rows = store.rowCount;
+    const keys = dimensions.map((dimension): DimensionKeys => {
+      if (dimension.type !== 'string') return { kind: dimension.type, values: store.numbers(dimension.name) ?? allNull(rows) };
+      // No run had the dimension: every row is null.
+      return { kind: 'string', ...(store.unitedStrings(dimension.name) ?? { dictionary: [null], ids: new Int32Array(new SharedArrayBuffer(rows * 4)) }) };
+    });
+    const metricValues = metrics.map((metric) => store.numbers(metric.name) ?? allNull(rows));
+    return new RunMerge(store.starts(), store.allTimes(), dimensions, metrics, keys, metricValues);
   }
 
   /** Computes the merged order (folding equal keys when `rollup`); throws the signal's reason when aborted. */
@@ -177,17 +192,24 @@ function foldValues(fold: MetricFold, left: number, right: number): number {
   return left + right;
 }
 
+function allNull(rows: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(rows * 8)).fill(Number.NaN);
+}
+
 /** A numeric column of every run end to end as float64, NaN for null (and for runs without it). */
 function numericPositions(runs: readonly SortedRun[], runStarts: Uint32Array, name: string): Float64Array {
   const values = new Float64Array(new SharedArrayBuffer(runStarts[runs.length]! * 8));
   runs.forEach((run, index) => {
     const start = runStarts[index]!;
+    if (run.readNumericInto?.(name, values, start) === true) return;
     const column = run.column(name);
     if (column === undefined || (column.kind !== 'long' && column.kind !== 'float' && column.kind !== 'double')) {
       values.fill(Number.NaN, start, start + run.rowCount);
       return;
     }
-    values.set(column.values, start);
+    // A loop, not set(): V8 copies into a SharedArrayBuffer element by element, far slower.
+    const source = column.values;
+    for (let row = 0; row < source.length; row++) values[start + row] = source[row]!;
     if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) values[start + row] = Number.NaN;
   });
   return values;
@@ -223,25 +245,6 @@ function dimensionKeys(runs: readonly SortedRun[], runStarts: Uint32Array, dimen
     for (let row = 0; row < runIds.length; row++) ids[start + row] = toGlobal[runIds[row]!]!;
   });
   return { kind: 'string', dictionary, ids };
-}
-
-/** The sorted union of sorted dictionaries (null first). */
-function unionOfSorted(dictionaries: readonly Dictionary[]): (string | null)[] {
-  const values = new Set<string | null>();
-  for (const dictionary of dictionaries) for (const value of dictionary) values.add(value);
-  return [...values].sort(compareDictionaryValues);
-}
-
-/** For each value of the sorted `subset`, its position in the sorted `all` (a linear walk of both). */
-function positionsIn(subset: Dictionary, all: Dictionary): Int32Array {
-  const positions = new Int32Array(subset.length);
-  let at = 0;
-  for (let index = 0; index < subset.length; index++) {
-    const value = subset[index]!;
-    while (all[at] !== value) at++;
-    positions[index] = at;
-  }
-  return positions;
 }
 
 /** The first position in [from, to) whose time is at least `timeMs` (times ascend there), else `to`. */

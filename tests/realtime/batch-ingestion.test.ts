@@ -366,7 +366,8 @@ test('exceeding maxParseExceptions fails the run and leaves no segment file behi
 });
 
 test('an aborted run throws its reason and leaves workDir empty (spills included)', async (t) => {
-  const rows = Array.from({ length: 30_000 }, (_, index) => ({ ts: base + index, v: index % 10 }));
+  // Multi-value rows do not fit the in-memory run store: these rounds spill to files.
+  const rows = Array.from({ length: 30_000 }, (_, index) => ({ ts: base + index, v: index % 10, tags: ['x', String(index % 3)] }));
   const spec = parseIndexTaskSpec(taskJson({ inputSource: { type: 'inline', data: jsonLines(rows) }, inputFormat: { type: 'json' }, tuningConfig: { maxRowsInMemory: 5000 } }));
   const workDir = await temporaryDirectory(t);
   const controller = new AbortController();

@@ -101,6 +101,34 @@ test('runs written before a dimension was discovered read it as null, sorted fir
   assert.equal(stored.filter((row) => row['late'] === null).length, 20);
 });
 
+test('runs kept in memory, then runs spilled to files once multi-value rows appear, merge like the unspilled run', async (t) => {
+  const dir = await temporaryDirectory(t);
+  const next = random(31);
+  // Rows in shuffled time order; only the last third has multi-value tags (those rounds go to files).
+  const rows: Row[] = Array.from({ length: 900 }, (_, index) => ({
+    ts: base + Math.floor(next() * 30) * MINUTE,
+    city: ['Paris', 'Lima', null, 'Oslo'][Math.floor(next() * 4)]!,
+    tags: index < 600 ? `t${Math.floor(next() * 3)}` : [`t${Math.floor(next() * 3)}`, 'u'],
+    added: Math.floor(next() * 100),
+  }));
+  const file = join(dir, 'rows.json');
+  await writeFile(file, jsonLines(rows));
+  for (const rollup of [false, true]) {
+    const spec = (maxRowsInMemory: number): SpecParts => ({
+      inputSource: { type: 'local', files: [file] },
+      inputFormat: { type: 'json' },
+      dimensionsSpec: { dimensions: ['city', 'tags'] },
+      metricsSpec: [{ type: 'count', name: 'count' }, { type: 'longSum', name: 'added', fieldName: 'added' }],
+      granularitySpec: { segmentGranularity: 'day', queryGranularity: rollup ? 'hour' : 'none', rollup },
+      tuningConfig: { maxRowsInMemory },
+    });
+    const unspilled = await readAllRows(await ingest(t, spec(100_000)));
+    const spilled = await readAllRows(await ingest(t, spec(70)));
+    assert.deepEqual(spilled, unspilled, `rollup ${rollup}`);
+    assert.equal(spilled.reduce((total, row) => total + (row['count'] as number), 0), rows.length);
+  }
+});
+
 test('RunMerge declines runs it cannot merge on columns (multi-value strings, sketches)', async (t) => {
   const dir = await temporaryDirectory(t);
   const file = join(dir, 'rows.json');
