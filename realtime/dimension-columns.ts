@@ -9,6 +9,7 @@ import { toNumber, toStringDimensionValue, type DimensionValue } from './dimensi
 import { ByteInternTable } from './byte-intern-table.js';
 import { GrowableInt32Array } from './growable-arrays.js';
 import type { PartialDimension } from './partial-index.js';
+import { asLong } from './metric-values.js';
 
 export interface DimensionColumn {
   readonly schema: DimensionSchema;
@@ -278,7 +279,7 @@ class NumericDimensionColumn implements DimensionColumn {
       this.stagedKey = NULL_KEY;
       return;
     }
-    const value = this.schema.type === 'long' ? Math.trunc(number) : this.schema.type === 'float' ? Math.fround(number) : number;
+    const value = this.schema.type === 'long' ? asLong(number) : this.schema.type === 'float' ? Math.fround(number) : number;
     this.stagedKey = this.intern(value);
   }
 

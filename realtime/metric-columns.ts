@@ -6,7 +6,7 @@ import type { ColumnData } from '../segment-format/columns.js';
 import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import { GrowableFloat64Array } from './growable-arrays.js';
 import type { IngestionMetric } from './metrics-spec.js';
-import { addToSketch, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
+import { addToSketch, asLong, readNumericInput, type MetricInput, type MetricValue } from './metric-values.js';
 
 export interface MetricColumn {
   /** Appends a row initialised from one input value; false when the input was present but unreadable. */
@@ -126,7 +126,7 @@ class NumericColumn implements MetricColumn {
     const values = this.values.data;
     const current = values[row]!;
     if (Number.isNaN(current)) values[row] = value;
-    else if (this.metric.fold === 'sum') values[row] = current + value;
+    else if (this.metric.fold === 'sum') values[row] = this.metric.storage === 'long' ? asLong(current + value) : current + value;
     else if (this.metric.fold === 'min') values[row] = value < current ? value : current;
     else values[row] = value > current ? value : current;
   }
@@ -134,7 +134,7 @@ class NumericColumn implements MetricColumn {
   /** The input as this metric stores it (as readNumericInput converts it). */
   private stored(value: number): number {
     const storage = this.metric.storage;
-    return storage === 'long' ? Math.trunc(value) : storage === 'float' ? Math.fround(value) : value;
+    return storage === 'long' ? asLong(value) : storage === 'float' ? Math.fround(value) : value;
   }
 
   value(row: number): MetricValue {

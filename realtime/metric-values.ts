@@ -25,6 +25,20 @@ export function combineMetricValues(fold: MetricFold, left: MetricValue, right: 
   return leftNumber + rightNumber;
 }
 
+const LONG_MIN = -9223372036854775808;
+/** The largest float64 below 2^63. */
+const LONG_MAX = 9223372036854774784;
+
+/**
+ * A number as a LONG column holds it: truncated toward zero and saturated at the int64 range, as
+ * Java's (long) cast of a double saturates (so an input like 1e400 stores as the largest long, not
+ * as a value no segment can hold).
+ */
+export function asLong(value: number): number {
+  const truncated = Math.trunc(value);
+  return truncated >= LONG_MAX ? LONG_MAX : truncated < LONG_MIN ? LONG_MIN : truncated;
+}
+
 /** Result of reading one input value for a metric. */
 export interface MetricInput {
   /** The value to fold in (null when absent or unreadable). */
@@ -40,7 +54,7 @@ export function readNumericInput(storage: MetricStorage, raw: unknown, into: Met
     into.value = null;
     into.ok = false;
   } else {
-    into.value = number === null ? null : storage === 'long' ? Math.trunc(number) : storage === 'float' ? Math.fround(number) : number;
+    into.value = number === null ? null : storage === 'long' ? asLong(number) : storage === 'float' ? Math.fround(number) : number;
     into.ok = true;
   }
   return into;

@@ -21,11 +21,19 @@ export interface TimestampSpec {
 
 const namedFormats = new Set(['auto', 'iso', 'millis', 'posix', 'micro', 'nano', 'ruby']);
 
+/** The largest time a JavaScript Date holds, in ms either side of the epoch. */
+const MAX_TIME_MS = 8.64e15;
+
 export function parseTimestampSpec(object: SpecObject, path: string): TimestampSpec {
   const column = optionalString(object, 'column', path) ?? 'timestamp';
   const formatText = optionalString(object, 'format', path) ?? 'auto';
   const format: TimestampFormat = namedFormats.has(formatText) ? (formatText as TimestampFormat) : { pattern: formatText };
-  const parse = timestampReader(format, `${path}.format`);
+  const read = timestampReader(format, `${path}.format`);
+  // A time no date can hold (past ±8.64e15 ms) makes the row unparseable, like any unreadable time.
+  const parse = (value: unknown): number | null => {
+    const timeMs = read(value);
+    return timeMs !== null && Math.abs(timeMs) <= MAX_TIME_MS ? timeMs : null;
+  };
   const missingValue = object['missingValue'];
   let missingValueMs: number | null = null;
   if (missingValue !== undefined && missingValue !== null) {

@@ -395,3 +395,38 @@ test('no input rows gives no segments', async (t) => {
   assert.deepEqual(result.segments, []);
   assert.equal(result.rowStats.processed, 0);
 });
+
+test('numbers past the int64 range saturate in LONG columns, and times no date holds are unparseable', async (t) => {
+  // Through the fast JSON path (a file read by the scanner) and the general path (inline records).
+  const lines = [
+    '{"ts":1714521600000,"page":"a","bucket":1e400,"added":1e400}',
+    '{"ts":1714521600001,"page":"a","bucket":-1e19,"added":-1e400}',
+    '{"ts":1714521600002,"page":"b","bucket":7,"added":9.9e18}',
+    '{"ts":9999999999999999,"page":"c","bucket":1,"added":1}',
+  ].join('\n');
+  const dir = await temporaryDirectory(t);
+  const file = join(dir, 'rows.json');
+  await writeFile(file, `${lines}\n`);
+  for (const inputSource of [{ type: 'local', files: [file] }, { type: 'inline', data: lines }]) {
+    const result = await ingest(t, {
+      inputSource,
+      inputFormat: { type: 'json' },
+      dimensionsSpec: { dimensions: ['page', { type: 'long', name: 'bucket' }] },
+      metricsSpec: [{ type: 'longSum', name: 'added', fieldName: 'added' }, { type: 'longMax', name: 'maxAdded', fieldName: 'added' }],
+      granularitySpec: { rollup: false },
+    });
+    assert.equal(result.rowStats.processed, 3, inputSource.type);
+    assert.equal(result.rowStats.unparseable, 1, inputSource.type);
+    assert.match(result.parseExceptions[0]!, /line 4/);
+    const longMax = 9223372036854774784;
+    assert.deepEqual(
+      (await readAllRows(result)).map((row) => [row['bucket'], row['added'], row['maxAdded']]),
+      [
+        [longMax, longMax, longMax],
+        [-9223372036854775808, -9223372036854775808, -9223372036854775808],
+        [7, longMax, longMax],
+      ],
+      inputSource.type,
+    );
+  }
+});
