@@ -154,7 +154,8 @@ class BatchIngestionRun {
       this.spills.push(path);
       await writeRunFile(path, sorted.times, sources.map((source) => ({ name: source.name, data: source.produce() })));
     }
-    this.index.clear();
+    // The run holds copies of the rows: the index's storage serves the next round.
+    this.index.clear(true);
   }
 
   /** The rows all runs will hold, extrapolated from the bytes read so far (generous: unused capacity costs nothing). */

@@ -49,7 +49,13 @@ export interface DimensionColumn {
   prepareCompare(): void;
   /** Compares two rows by value; valid after prepareCompare() until the next change. */
   compareRows(left: number, right: number): number;
-  clear(): void;
+  /**
+   * The row's value rank (compareRows orders rows as their ranks do, when both have one), or -1 when
+   * it has none (a multi-value row); absent when the column has no ranks. Valid as compareRows is.
+   */
+  rankAt?(row: number): number;
+  /** Empties the column; `keepCapacity` keeps row storage for the next rows (nothing may still read it). */
+  clear(keepCapacity?: boolean): void;
   /**
    * The column of rows `order[0..]` in the segment column model (sorted dictionary holding only
    * values some row uses). A copy: later adds do not change it.
@@ -219,6 +225,11 @@ class StringDimensionColumn implements DimensionColumn {
     this.rankedCount = values.length;
   }
 
+  rankAt(row: number): number {
+    const key = this.keys.data[row]!;
+    return key >= 0 ? this.ranks[key]! : -1;
+  }
+
   compareRows(left: number, right: number): number {
     const leftKey = this.keys.data[left]!;
     const rightKey = this.keys.data[right]!;
@@ -242,12 +253,12 @@ class StringDimensionColumn implements DimensionColumn {
     return { kind: 'stringDimension', keys: this.keys.data.subarray(0, this.keys.length), values: this.values, lists: this.lists, byRank: this.byRank };
   }
 
-  clear(): void {
+  clear(keepCapacity = false): void {
     this.idOf = new Map();
     this.values = [null];
     this.listIndexOf = new Map();
     this.lists = [];
-    this.keys.clear();
+    this.keys.clear(keepCapacity);
     this.asciiKeys = new ByteInternTable();
     this.ranks = new Int32Array(0);
     this.byRank = new Int32Array(0);
@@ -363,10 +374,10 @@ class NumericDimensionColumn implements DimensionColumn {
     return { kind: 'numericDimension', storage, keys: this.keys.data.subarray(0, this.keys.length), values: this.values };
   }
 
-  clear(): void {
+  clear(keepCapacity = false): void {
     this.idOf = new Map();
     this.values = [Number.NaN];
-    this.keys.clear();
+    this.keys.clear(keepCapacity);
   }
 }
 

@@ -2,6 +2,14 @@
 // reserve may ask for shared memory, so worker threads read the rows without a copy (until the next
 // growth, which goes back to ordinary memory).
 
+/**
+ * Room for `needed` values in shared memory, with an eighth more: storage kept across clear() then
+ * fits the next batch of about the same size without growing again.
+ */
+function sharedSize(needed: number): number {
+  return needed + (needed >>> 3);
+}
+
 export class GrowableInt32Array {
   data: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   length = 0;
@@ -11,18 +19,19 @@ export class GrowableInt32Array {
     this.data[this.length++] = value;
   }
 
-  /** Makes room for `count` more values; `shared`: exactly that room, in a SharedArrayBuffer. */
+  /** Makes room for `count` more values; `shared`: that room and an eighth more, in a SharedArrayBuffer. */
   reserve(count: number, shared = false): void {
     if (this.length + count <= this.data.length) return;
     let size = this.data.length * 2;
     while (size < this.length + count) size *= 2;
-    const grown = shared ? new Int32Array(new SharedArrayBuffer((this.length + count) * 4)) : new Int32Array(size);
+    const grown = shared ? new Int32Array(new SharedArrayBuffer(sharedSize(this.length + count) * 4)) : new Int32Array(size);
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
   }
 
-  clear(): void {
-    this.data = new Int32Array(1024);
+  /** Empties the array; `keepCapacity` keeps its storage for the next rows (nothing may still read it). */
+  clear(keepCapacity = false): void {
+    if (!keepCapacity) this.data = new Int32Array(1024);
     this.length = 0;
   }
 }
@@ -43,12 +52,12 @@ export class GrowableFloat64Array {
     this.length += values.length;
   }
 
-  /** Makes room for `count` more values; `shared`: exactly that room, in a SharedArrayBuffer. */
+  /** Makes room for `count` more values; `shared`: that room and an eighth more, in a SharedArrayBuffer. */
   reserve(count: number, shared = false): void {
     if (this.length + count <= this.data.length) return;
     let size = this.data.length * 2;
     while (size < this.length + count) size *= 2;
-    const grown = shared ? new Float64Array(new SharedArrayBuffer((this.length + count) * 8)) : new Float64Array(size);
+    const grown = shared ? new Float64Array(new SharedArrayBuffer(sharedSize(this.length + count) * 8)) : new Float64Array(size);
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
   }
@@ -58,8 +67,9 @@ export class GrowableFloat64Array {
     return this.data.slice(0, this.length);
   }
 
-  clear(): void {
-    this.data = new Float64Array(1024);
+  /** Empties the array; `keepCapacity` keeps its storage for the next rows (nothing may still read it). */
+  clear(keepCapacity = false): void {
+    if (!keepCapacity) this.data = new Float64Array(1024);
     this.length = 0;
   }
 }

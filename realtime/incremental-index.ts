@@ -207,11 +207,14 @@ export class IncrementalIndex {
     }
   }
 
-  /** Drops all rows (after a spill); discovered dimensions stay known. */
-  clear(): void {
-    for (const column of this.columns) column.clear();
-    for (const column of this.metricColumns) column.clear();
-    this.times.clear();
+  /**
+   * Drops all rows (after a spill); discovered dimensions stay known. `keepCapacity` keeps the row
+   * storage for the next rows (fresh memory is slow to fault in): only when nothing still reads it.
+   */
+  clear(keepCapacity = false): void {
+    for (const column of this.columns) column.clear(keepCapacity);
+    for (const column of this.metricColumns) column.clear(keepCapacity);
+    this.times.clear(keepCapacity);
     this.keyTable.clear();
     this.rows = 0;
   }
@@ -281,14 +284,59 @@ export class IncrementalIndex {
       return order;
     }
     if (ordered.length === 0) return order;
+    const byLaterDimensions = (left: number, right: number): number => {
+      for (let index = 1; index < ordered.length; index++) {
+        const valueOrder = ordered[index]!.compareRows(left, right);
+        if (valueOrder !== 0) return valueOrder;
+      }
+      return 0;
+    };
     for (let start = 0; start < order.length; ) {
       let end = start + 1;
       while (end < order.length && times[end] === times[start]) end++;
-      if (end - start > 1) order.subarray(start, end).sort(byDimensions);
+      if (end - start > 1 && !sortByFirstRank(order, start, end, ordered[0]!, ordered.length > 1 ? byLaterDimensions : null)) {
+        order.subarray(start, end).sort(byDimensions);
+      }
       start = end;
     }
     return order;
   }
+}
+
+/** Rows a rank-keyed sort takes at once: row offsets must fit the low bits of an exact double. */
+const RANK_SORT_ROWS_MAX = 1 << 22;
+let rankSortKeys = new Float64Array(1024);
+
+/**
+ * Sorts rows order[start .. end) (holding start .. end - 1) by the first dimension's rank with a native
+ * numeric sort of (rank, offset) keys, then each run of equal ranks by the later dimensions; stable,
+ * as the comparator sort it replaces. False, leaving the rows as they were, when some row has no rank.
+ */
+function sortByFirstRank(order: Uint32Array, start: number, end: number, first: DimensionColumn, byLater: ((left: number, right: number) => number) | null): boolean {
+  const count = end - start;
+  if (first.rankAt === undefined || count > RANK_SORT_ROWS_MAX) return false;
+  if (rankSortKeys.length < count) rankSortKeys = new Float64Array(Math.max(count, rankSortKeys.length * 2));
+  const keys = rankSortKeys.subarray(0, count);
+  for (let offset = 0; offset < count; offset++) {
+    const rank = first.rankAt(start + offset);
+    if (rank < 0) return false;
+    keys[offset] = rank * RANK_SORT_ROWS_MAX + offset;
+  }
+  keys.sort();
+  let previousRank = -1;
+  let groupStart = start;
+  for (let offset = 0; offset < count; offset++) {
+    const key = keys[offset]!;
+    const rank = Math.floor(key / RANK_SORT_ROWS_MAX);
+    order[start + offset] = start + (key - rank * RANK_SORT_ROWS_MAX);
+    if (rank !== previousRank) {
+      if (byLater !== null && start + offset - groupStart > 1) order.subarray(groupStart, start + offset).sort(byLater);
+      previousRank = rank;
+      groupStart = start + offset;
+    }
+  }
+  if (byLater !== null && end - groupStart > 1) order.subarray(groupStart, end).sort(byLater);
+  return true;
 }
 
 function unreadableMetric(raw: unknown, fieldName: string): string {

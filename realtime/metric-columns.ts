@@ -30,7 +30,8 @@ export interface MetricColumn {
   /** Parallel ingestion: combines another index's partial value (NaN for null) into `row`, as spills merge. */
   combinePartial(row: number, value: number): void;
   /** Drops every row. */
-  clear(): void;
+  /** Empties the column; `keepCapacity` keeps row storage for the next rows (nothing may still read it). */
+  clear(keepCapacity?: boolean): void;
   /** The column of rows `order[0..]` in the segment column model (a copy). */
   snapshot(order: Uint32Array): ColumnData;
   /** The column's storage for gatherColumn (shared, not copied; valid until it changes); null for sketches. */
@@ -82,8 +83,8 @@ class CountColumn implements MetricColumn {
     this.counts.data[row]! += value;
   }
 
-  clear(): void {
-    this.counts = new GrowableFloat64Array();
+  clear(keepCapacity = false): void {
+    this.counts.clear(keepCapacity);
   }
 
   snapshot(order: Uint32Array): ColumnData {
@@ -162,8 +163,8 @@ class NumericColumn implements MetricColumn {
     if (!Number.isNaN(value)) this.combine(row, value);
   }
 
-  clear(): void {
-    this.values = new GrowableFloat64Array();
+  clear(keepCapacity = false): void {
+    this.values.clear(keepCapacity);
   }
 
   snapshot(order: Uint32Array): ColumnData {
