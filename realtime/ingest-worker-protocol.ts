@@ -31,6 +31,8 @@ export interface IngestJob {
    */
   readonly rowsInMemory: SharedArrayBuffer;
   readonly rowsInMemoryMax: number;
+  /** Rows one job will likely hold: its index reserves room for them up front (growing costs copies). */
+  readonly rowsPerJobExpected: number;
   /** Exception records kept (the job's first ones); later exceptions are only counted. */
   readonly exceptionsKeptMax: number;
   /**

@@ -44,6 +44,8 @@ export interface IngestionParallelism {
 
 const MIN_BYTES_DEFAULT = 8 << 20;
 const CHUNK_BYTES_DEFAULT = 8 << 20;
+/** Rows a job's index reserves up front at most. */
+const RESERVED_ROWS_MAX = 1 << 22;
 /** Exception records a worker keeps at most (beyond the saved messages) to locate the one that fails the run. */
 export const EXCEPTIONS_KEPT_CAP = 100_000;
 
@@ -236,12 +238,15 @@ class RoundReader {
     return Math.max(this.messagesMax, Math.min(this.exceptionsAllowed(exceptionsBefore) + 1, EXCEPTIONS_KEPT_CAP));
   }
 
-  private job(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): IngestJob {
+  private job(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number, jobs: number): IngestJob {
     const nextChunk = new SharedArrayBuffer(4);
     new Int32Array(nextChunk)[0] = firstChunk;
     const rowsInMemory = new SharedArrayBuffer(4);
     const rowsInMemoryMax = this.spec.maxRowsInMemory;
-    return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, exceptionsKeptMax, exceptionsAllowed };
+    // A round's rows split about evenly over its jobs, plus up to a chunk each (claimed chunks are read
+    // whole). Room never touched costs nothing; the cap keeps a huge maxRowsInMemory from reserving GBs.
+    const rowsPerJobExpected = Math.min(RESERVED_ROWS_MAX, Math.ceil((rowsInMemoryMax / jobs) * 1.15));
+    return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, rowsPerJobExpected, exceptionsKeptMax, exceptionsAllowed };
   }
 
   /** Progress of a round's jobs on top of the rounds whose results were in when it started. */
@@ -261,7 +266,7 @@ class RoundReader {
   private async readOnWorkers(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number, controller: AbortController): Promise<IngestJobResult[] | null> {
     const { signal } = this.hooks;
     const jobs = Math.min(this.parallelism.workers, this.chunks.length - firstChunk);
-    const ingestJob = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed);
+    const ingestJob = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed, jobs);
     const progress = this.roundProgress(jobs);
     const forwardAbort = (): void => controller.abort(signal!.reason);
     signal?.addEventListener('abort', forwardAbort);
@@ -287,7 +292,7 @@ class RoundReader {
   /** The round read on this thread by one job (the workers' own function), as the workers would have. */
   private async readHere(firstChunk: number, exceptionsKeptMax: number, exceptionsAllowed: number): Promise<IngestJobResult[]> {
     const progress = this.roundProgress(1);
-    const job = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed);
+    const job = this.job(firstChunk, exceptionsKeptMax, exceptionsAllowed, 1);
     return [await ingestRanges(job, (bytes, rows) => progress(0, bytes, rows), this.hooks.signal)];
   }
 }

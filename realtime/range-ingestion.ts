@@ -107,6 +107,7 @@ class RangeReader {
   ) {
     const spec = parseIndexTaskSpec(job.taskJson);
     this.index = new IncrementalIndex(indexSchemaOf(spec));
+    this.index.reserveRows(job.rowsPerJobExpected);
     this.outcomes = new JobOutcomes(job.exceptionsKeptMax, job.exceptionsAllowed);
     this.feeder = new RowFeeder(spec, this.index, this.outcomes);
     this.rowsInMemory = new Int32Array(job.rowsInMemory);
