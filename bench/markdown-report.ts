@@ -131,7 +131,7 @@ export function markdownReport(report: BenchReport): string {
     '',
     'Each system runs in its own child process. Times are medians of the hot runs (alternating between the systems) after one warm-up run whose answers are compared. ' +
       'Sediment is timed at the client (HTTP POST /druid/v2 plus JSON parse); DuckDB inside its process (query plus materializing rows as JS objects). ' +
-      'Peak RSS is VmHWM from /proc, reset between loading and querying. Cold start restarts the process on the same files (the OS page cache stays warm).',
+      'Peak RSS is VmHWM from /proc, reset between loading and querying. Cold start restarts the process on the same files (the OS page cache stays warm). Each load starts right after the input file was read through once, so both systems read it from the OS page cache.',
     ...caveats(report),
     '',
     ...report.suites.flatMap(suiteSection),

@@ -11,6 +11,7 @@ import { summarizeProfileDirectory } from './cpu-profile-summary.js';
 import type { Dataset } from './dataset.js';
 import { loadIntoDuckDb } from './duckdb-load.js';
 import { DuckDbProcess } from './duckdb-process.js';
+import { warmPageCache } from './page-cache.js';
 import { peakResidentBytes, resetPeakResident } from './process-memory.js';
 import { runQueryPair } from './query-pair-runner.js';
 import { nativeQuery } from './sediment-client.js';
@@ -125,6 +126,7 @@ async function loadSediment(run: SuiteRun): Promise<void> {
   const sediment = await run.startSediment(run.options.profile ? 'ingestion' : null);
   run.sediment = sediment;
   run.options.log(`  Sediment: ingesting ${dataset.rows} rows …`);
+  await warmPageCache(dataset.file);
   const outcome = await ingestIntoSediment(sediment.url, dataset, { dataSource: dataset.name, rollup: false, timeoutMs: run.options.stepTimeoutMs });
   run.sedimentIngestion = sedimentIngestionResult(dataset.name, false, outcome);
   run.options.log(`  Sediment: ${Math.round(run.sedimentIngestion.rowsPerSecond)} rows/s, ${outcome.segments} segment(s), ${outcome.segmentBytes} bytes`);
@@ -134,6 +136,7 @@ async function loadDuckDb(run: SuiteRun): Promise<void> {
   const duckDb = await DuckDbProcess.open(run.duckDbFile, run.options.duckDbThreads);
   run.duckDb = duckDb;
   run.options.log('  DuckDB: loading …');
+  await warmPageCache(run.definition.dataset.file);
   const outcome = await loadIntoDuckDb(duckDb, run.definition.dataset);
   const rowsPerSecond = outcome.rows / (outcome.wallMs / 1000);
   const databaseBytes = (await fileBytes(run.duckDbFile)) + (await fileBytes(`${run.duckDbFile}.wal`));
@@ -168,6 +171,7 @@ async function ingestRollup(run: SuiteRun): Promise<void> {
   if (run.sediment === null) throw new Error('Sediment is not running');
   const dataSource = `${run.definition.dataset.name}_rollup`;
   run.options.log(`  Sediment: ingesting the rollup variant into ${dataSource} …`);
+  await warmPageCache(run.definition.dataset.file);
   const outcome = await ingestIntoSediment(run.sediment.url, run.definition.dataset, { dataSource, rollup: true, timeoutMs: run.options.stepTimeoutMs });
   run.sedimentRollupIngestion = sedimentIngestionResult(dataSource, true, outcome);
 }
