@@ -1,5 +1,5 @@
-// The final merge of batch ingestion's sorted runs (spill files), done on columns. The runs are laid
-// end to end in one shared array per column (SharedArrayBuffers, so the ingestion workers read them in
+// The final merge of batch ingestion's sorted runs, done on columns. The runs are laid end to end in
+// one shared array per column by a RunStore (SharedArrayBuffers, so the ingestion workers read them in
 // place): string dimensions as ids into the sorted union of the runs' dictionaries, numeric
 // dimensions and metrics as float64 with NaN for null. A k-way heap merge over the runs then yields
 // the merged order as positions into those arrays, and each final segment's columns are gathered
@@ -17,7 +17,7 @@ import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
 import type { SortedRun } from './run-file.js';
-import { positionsIn, unionOfSorted, type RunStore } from './run-store.js';
+import { RunStore } from './run-store.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
@@ -70,20 +70,17 @@ export class RunMerge implements MergedRows {
   ) {}
 
   /**
-   * Lays out the runs for merging; they must be sorted by (time, dimensions in schema order). Null
-   * when some column is not of a shape this merge handles. Reads each run's columns once; the runs
-   * stay the caller's (this keeps no reference to them).
+   * Lays out sorted runs read back from files or segments for merging, through a RunStore; they must
+   * be sorted by (time, dimensions in schema order). Null when some column is not of a shape this
+   * merge handles. Reads each run's columns once; the runs stay the caller's.
    */
   static of(runs: readonly SortedRun[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): RunMerge | null {
     if (!shapeApplies(runs, dimensions, metrics)) return null;
-    const runStarts = new Uint32Array(runs.length + 1);
-    runs.forEach((run, index) => (runStarts[index + 1] = runStarts[index]! + run.rowCount));
-    const total = runStarts[runs.length]!;
-    const times = new Float64Array(total);
-    runs.forEach((run, index) => times.set(run.time(), runStarts[index]!));
-    const keys = dimensions.map((dimension) => dimensionKeys(runs, runStarts, dimension));
-    const metricValues = metrics.map((metric) => numericPositions(runs, runStarts, metric.name));
-    return new RunMerge(runStarts, times, dimensions, metrics, keys, metricValues);
+    const rows = runs.reduce((total, run) => total + run.rowCount, 0);
+    const store = new RunStore(rows);
+    const names = [...dimensions.map((dimension) => dimension.name), ...metrics.map((metric) => metric.name)];
+    for (const run of runs) store.addSortedRun(run, names, rows);
+    return RunMerge.fromStore(store, dimensions, metrics);
   }
 
   /**
@@ -196,25 +193,6 @@ function allNull(rows: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(rows * 8)).fill(Number.NaN);
 }
 
-/** A numeric column of every run end to end as float64, NaN for null (and for runs without it). */
-function numericPositions(runs: readonly SortedRun[], runStarts: Uint32Array, name: string): Float64Array {
-  const values = new Float64Array(new SharedArrayBuffer(runStarts[runs.length]! * 8));
-  runs.forEach((run, index) => {
-    const start = runStarts[index]!;
-    if (run.readNumericInto?.(name, values, start) === true) return;
-    const column = run.column(name);
-    if (column === undefined || (column.kind !== 'long' && column.kind !== 'float' && column.kind !== 'double')) {
-      values.fill(Number.NaN, start, start + run.rowCount);
-      return;
-    }
-    // A loop, not set(): V8 copies into a SharedArrayBuffer element by element, far slower.
-    const source = column.values;
-    for (let row = 0; row < source.length; row++) values[start + row] = source[row]!;
-    if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) values[start + row] = Number.NaN;
-  });
-  return values;
-}
-
 function shapeApplies(runs: readonly SortedRun[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): boolean {
   if (!metrics.every((metric) => metric.storage !== 'hyperUnique' && metric.fold !== 'hyperUnique')) return false;
   for (const run of runs) {
@@ -229,22 +207,6 @@ function shapeApplies(runs: readonly SortedRun[], dimensions: readonly Dimension
     }
   }
   return true;
-}
-
-function dimensionKeys(runs: readonly SortedRun[], runStarts: Uint32Array, dimension: DimensionSchema): DimensionKeys {
-  if (dimension.type !== 'string') return { kind: dimension.type, values: numericPositions(runs, runStarts, dimension.name) };
-  const columns = runs.map((run) => run.column(dimension.name) as Extract<ColumnData, { kind: 'string' }> | undefined);
-  // A run without the column holds nulls: id 0, which is null whenever some run lacks the column.
-  const dictionary = unionOfSorted(columns.map((column) => (column === undefined ? [null] : column.dictionary)));
-  const ids = new Int32Array(new SharedArrayBuffer(runStarts[runs.length]! * 4));
-  columns.forEach((column, run) => {
-    if (column === undefined) return;
-    const toGlobal = positionsIn(column.dictionary, dictionary);
-    const runIds = column.ids;
-    const start = runStarts[run]!;
-    for (let row = 0; row < runIds.length; row++) ids[start + row] = toGlobal[runIds[row]!]!;
-  });
-  return { kind: 'string', dictionary, ids };
 }
 
 /** The first position in [from, to) whose time is at least `timeMs` (times ascend there), else `to`. */

@@ -73,29 +73,67 @@ export class RunStore {
    * the rows all runs will likely hold, to size the arrays once.
    */
   add(times: Float64Array, sources: readonly ColumnSource[], capacityHint: number): void {
+    this.addRun(times, capacityHint, (start, run) =>
+      sources.map((source) => {
+        // No storage: a dimension the index lacks, null on every row of the run (see the end of addRun).
+        if (source.gather === null) return null;
+        const { storage, order: orderBuffer, start: from, end: to } = source.gather();
+        this.addColumn(source.name, storage, new Uint32Array(orderBuffer, from * 4, to - from), start, run);
+        return source.name;
+      }),
+    );
+  }
+
+  /**
+   * Appends a sorted run read back from elsewhere (a run file, a segment): its columns `names` (the
+   * ones it lacks are null). Single-value strings and numbers only, as `add`.
+   */
+  addSortedRun(sortedRun: SortedRun, names: readonly string[], capacityHint: number): void {
+    this.addRun(sortedRun.time(), capacityHint, (start, run) =>
+      names.map((name) => {
+        const type = sortedRun.columnType(name);
+        if (type === 'STRING') {
+          const column = sortedRun.column(name) as Extract<ColumnData, { kind: 'string' }>;
+          const target = this.stringColumn(name) ?? this.newStrings(name, run);
+          const ids = column.ids;
+          for (let row = 0; row < ids.length; row++) target.ids[start + row] = ids[row]!;
+          target.dictionaries[run] = column.dictionary;
+        } else if (type === 'LONG' || type === 'FLOAT' || type === 'DOUBLE') {
+          this.addNumbers(name, type.toLowerCase() as NumericStorage, sortedRun, start);
+        } else {
+          return null;
+        }
+        return name;
+      }),
+    );
+  }
+
+  /** A run's numeric column as float64, NaN for null: straight from a run file when it can. */
+  private addNumbers(name: string, kind: NumericStorage, sortedRun: SortedRun, start: number): void {
+    const target = this.numberColumn(name, kind).values;
+    if (sortedRun.readNumericInto?.(name, target, start) === true) return;
+    const column = sortedRun.column(name) as Extract<ColumnData, { kind: NumericStorage }>;
+    // A loop, not set(): V8 copies into a SharedArrayBuffer element by element, far slower.
+    const values = column.values;
+    for (let row = 0; row < values.length; row++) target[start + row] = values[row]!;
+    if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) target[start + row] = Number.NaN;
+  }
+
+  /**
+   * Appends a run of `times.length` rows: `fill(start, run)` stores its columns (rows from `start`)
+   * and returns the names it stored (null for one it lacks); every other stored column is null there.
+   */
+  private addRun(times: Float64Array, capacityHint: number, fill: (start: number, run: number) => (string | null)[]): void {
     const start = this.rows;
     const end = start + times.length;
     if (end > this.capacity) this.grow(Math.max(end, Math.ceil(capacityHint), Math.ceil(this.capacity * 1.5)));
     this.times.set(times, start);
     const run = this.runCount;
-    const added = new Set<string>();
-    for (const source of sources) {
-      added.add(source.name);
-      if (source.gather === null) {
-        // A dimension the index lacks: every row of the run is null.
-        const column = this.stringColumn(source.name);
-        if (column !== null) column.dictionaries[run] = null;
-        continue;
-      }
-      const { storage, order: orderBuffer, start: from, end: to } = source.gather();
-      const order = new Uint32Array(orderBuffer, from * 4, to - from);
-      this.addColumn(source.name, storage, order, start, run);
-    }
+    const filled = new Set(fill(start, run));
     this.rows = end;
     this.runStarts.push(end);
-    // Columns the round did not have (none today: the index keeps every dimension it has seen) are null.
     for (const [name, column] of this.columns) {
-      if (added.has(name)) continue;
+      if (filled.has(name)) continue;
       if (column.kind === 'string') column.dictionaries[run] = null;
       else column.values.fill(Number.NaN, start, end);
     }
@@ -279,14 +317,14 @@ class StoredRun implements SortedRun {
 }
 
 /** The sorted union of sorted dictionaries (null first). */
-export function unionOfSorted(dictionaries: readonly Dictionary[]): (string | null)[] {
+function unionOfSorted(dictionaries: readonly Dictionary[]): (string | null)[] {
   const values = new Set<string | null>();
   for (const dictionary of dictionaries) for (const value of dictionary) values.add(value);
   return [...values].sort(compareDictionaryValues);
 }
 
 /** For each value of the sorted `subset`, its position in the sorted `all` (a linear walk of both). */
-export function positionsIn(subset: Dictionary, all: Dictionary): Int32Array {
+function positionsIn(subset: Dictionary, all: Dictionary): Int32Array {
   const positions = new Int32Array(subset.length);
   let at = 0;
   for (let index = 0; index < subset.length; index++) {

@@ -166,4 +166,12 @@ test('an abort during the merge stops it with the signal reason', async (t) => {
   const controller = new AbortController();
   controller.abort(new Error('stop now'));
   assert.throws(() => merge.merge(false, controller.signal), /stop now/);
+  // The same runs, merged to the end: every row, in time order, cities as stored.
+  merge.merge(false);
+  assert.equal(merge.rowCount, 300);
+  for (let row = 1; row < merge.rowCount; row++) assert.ok(merge.times[row - 1]! <= merge.times[row]!);
+  const cities = merge.columnSources(0, merge.rowCount)[0]!.produce();
+  assert.ok(cities.kind === 'string' && !cities.multiValue);
+  const stored = (await readAllRows(result)).map((row) => row['city'] ?? null).sort();
+  assert.deepEqual([...cities.ids].map((id) => cities.dictionary[id] ?? null).sort(), stored);
 });
