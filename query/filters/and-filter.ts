@@ -28,8 +28,9 @@ export class AndFilter implements Filter {
   }
 
   evaluate(segment: QueryableSegment, within?: RoaringBitmap32): FilterResult {
-    const indexed = this.fields.filter((field) => !(field.scansRows?.(segment) ?? false));
-    const scanning = this.fields.filter((field) => field.scansRows?.(segment) ?? false);
+    const indexed: Filter[] = [];
+    const scanning: Filter[] = [];
+    for (const field of this.fields) ((field.scansRows?.(segment) ?? false) ? scanning : indexed).push(field);
     let matches: RoaringBitmap32 | null = null;
     let possible: RoaringBitmap32 | null = null; // rows TRUE or UNKNOWN in every child so far
     for (const field of [...indexed, ...scanning]) {
