@@ -3,8 +3,6 @@
 // removed from the first line unless the stream starts mid-file), numbered as the general reader
 // numbers them. A line split across chunks is carried over by copying only its bytes (and yielded
 // alone, so the next chunk is never copied).
-import type { Readable } from 'node:stream';
-
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -21,8 +19,12 @@ function hasBom(bytes: Buffer, start: number, end: number): boolean {
   return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
 }
 
-/** `stripBom` is false for a byte range that starts after the start of its file. */
-export async function* readLineBatches(stream: Readable, stripBom = true): AsyncGenerator<LineBatch> {
+/**
+ * `stripBom` is false for a byte range that starts after the start of its file. A batch's bytes are
+ * valid until the next batch is asked for. A chunk is no longer read once the chunk after it has
+ * come (its unfinished last line is copied then), so the source may fill two buffers in turn.
+ */
+export async function* readLineBatches(stream: AsyncIterable<Buffer>, stripBom = true): AsyncGenerator<LineBatch> {
   let carried: Buffer | null = null;
   let line = 0;
   let starts = new Int32Array(4096);
@@ -56,7 +58,7 @@ export async function* readLineBatches(stream: Readable, stripBom = true): Async
     return { batch: { bytes, starts, ends, count, firstLine }, rest: start };
   };
   for await (const chunk of stream) {
-    let bytes = chunk as Buffer;
+    let bytes = chunk;
     if (carried !== null) {
       // Only the carried line is copied (with the rest of it), not the whole chunk after it.
       const newline = bytes.indexOf(NEWLINE);

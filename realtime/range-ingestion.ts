@@ -2,11 +2,11 @@
 // from the shared counter and reads each through the same RowFeeder as the single-threaded run, into
 // its own index, recording what became of each line by chunk and line, and which index rows each
 // chunk added, for the main thread to replay and append in input order.
-import { createReadStream } from 'node:fs';
 import { IncrementalIndex } from './incremental-index.js';
 import { indexSchemaOf } from './index-schema-of.js';
 import { parseIndexTaskSpec } from './index-task-spec.js';
 import type { ChunkRead, ExceptionRecord, IngestJob, IngestJobResult } from './ingest-worker-protocol.js';
+import { readFileRange } from './file-range-reader.js';
 import { readLineBatches } from './json-line-batches.js';
 import { RowFeeder, type RowOutcomes } from './row-feeder.js';
 import type { RowStatsSnapshot } from './row-stats.js';
@@ -120,10 +120,9 @@ class RangeReader {
     outcomes.chunk = chunk;
     const rowsFrom = this.index.rowCount;
     let lines = 0;
-    const stream = createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
-    stream.on('data', (data) => (this.bytesRead += data.length));
+    const pieces = readFileRange(path, start, end, READ_CHUNK_BYTES, (bytes) => (this.bytesRead += bytes));
     try {
-      for await (const batch of readLineBatches(stream, start === 0)) {
+      for await (const batch of readLineBatches(pieces, start === 0)) {
         for (let line = 0; line < batch.count; ) {
           line = this.feeder.feedLines(batch, line, Math.min(batch.count, line + CHECK_INTERVAL_LINES), Number.POSITIVE_INFINITY);
           this.countRows();
@@ -131,7 +130,6 @@ class RangeReader {
         lines = batch.firstLine + batch.count - 1;
       }
     } catch (error) {
-      stream.destroy();
       if (!(error instanceof StopReading)) throw error;
       this.closeChunk(lines, rowsFrom);
       return false;
