@@ -20,6 +20,11 @@ export function encodeIntegerSequence(values: ArrayLike<number>, count: number):
     if (value < minimum) minimum = value;
     if (value > maximum) maximum = value;
   }
+  return encodeIntegerSequenceInRange(values, count, minimum, maximum);
+}
+
+/** encodeIntegerSequence for a caller that already knows the smallest and largest of the values. */
+export function encodeIntegerSequenceInRange(values: ArrayLike<number>, count: number, minimum: number, maximum: number): Uint8Array {
   if (count === 0) minimum = maximum = 0;
   if (maximum - minimum >= PACKED_RANGE_LIMIT || !Number.isSafeInteger(minimum) || !Number.isSafeInteger(maximum)) {
     return encodePlain(values, count);
@@ -29,9 +34,7 @@ export function encodeIntegerSequence(values: ArrayLike<number>, count: number):
   const words = new Uint32Array(bytes.buffer);
   words[0] = KIND_PACKED;
   writeInt64(words.subarray(1, 3), 0, minimum);
-  const offsets = new Float64Array(count);
-  for (let index = 0; index < count; index++) offsets[index] = values[index]! - minimum;
-  packUnsignedInto(offsets, count, bitWidth, words, PACKED_PREFIX_BYTES / 4 + 1);
+  packUnsignedInto(values, count, bitWidth, words, PACKED_PREFIX_BYTES / 4 + 1, minimum);
   return bytes;
 }
 

@@ -6,7 +6,7 @@ import { compressBlocks } from './block-compression.js';
 import { encodeDecimal } from './decimal-codec.js';
 import type { EncodedColumn } from './encoded-column.js';
 import { isInt64Representable } from './int64-codec.js';
-import { encodeIntegerSequence } from './integer-sequence-codec.js';
+import { encodeIntegerSequenceInRange } from './integer-sequence-codec.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
 export function encodeNumericColumn(name: string, column: NumericColumnData, rowCount: number): EncodedColumn {
@@ -15,14 +15,19 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
   if (nulls !== null && nulls.maximum() >= rowCount) throw invalidSegmentInput(`column ${name}: null row ${nulls.maximum()} is past the last row`);
   const nullMask = nulls === null ? null : maskOf(nulls, rowCount);
   const values = column.kind === 'float' ? toFloat32(column.values) : toFloat64(column.values);
-  const payload = column.kind === 'long' ? encodeLongs(name, values as Float64Array, nullMask) : encodeDecimal(values, nullMask);
+  let range: { minValue: number | null; maxValue: number | null };
+  let payload: Uint8Array;
+  if (column.kind === 'long') ({ payload, range } = encodeLongs(name, values as Float64Array, nullMask));
+  else {
+    payload = encodeDecimal(values, nullMask);
+    range = valueRange(values, nullMask);
+  }
   const sections: [string, Uint8Array][] = [['values', compressBlocks(payload)]];
   if (nulls !== null) {
     const compact = nulls.clone();
     compact.runOptimize();
     sections.push(['nulls', compact.serialize('portable')]);
   }
-  const range = valueRange(values, nullMask);
   return {
     encoding: column.kind,
     idWidthBytes: null,
@@ -31,18 +36,46 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
   };
 }
 
-/** Integer sequence payload; a null row is written as 0 whatever its in-memory value. */
-function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null): Uint8Array {
-  let stored = values;
-  for (let row = 0; row < values.length; row++) {
-    if (nullMask !== null && nullMask[row] === 1) {
-      if (stored === values) stored = Float64Array.from(values);
-      stored[row] = 0;
-    } else if (!isInt64Representable(values[row]!)) {
-      throw invalidSegmentInput(`column ${name}: row ${row} value ${values[row]} is not an integer in int64 range`);
+/**
+ * The integer sequence payload (a null row written as 0 whatever its in-memory value) and the range
+ * of the non-null values, from one pass over the values (this runs on every LONG column written).
+ */
+function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null): { payload: Uint8Array; range: { minValue: number | null; maxValue: number | null } } {
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  let integral = true;
+  if (nullMask === null) {
+    for (let row = 0; row < values.length; row++) {
+      const value = values[row]!;
+      if (!Number.isInteger(value)) integral = false;
+      if (value < minimum) minimum = value;
+      if (value > maximum) maximum = value;
+    }
+  } else {
+    for (let row = 0; row < values.length; row++) {
+      if (nullMask[row] === 1) continue;
+      const value = values[row]!;
+      if (!Number.isInteger(value)) integral = false;
+      if (value < minimum) minimum = value;
+      if (value > maximum) maximum = value;
     }
   }
-  return encodeIntegerSequence(stored, stored.length);
+  if (!integral || !isInt64Representable(minimum === Infinity ? 0 : minimum) || !isInt64Representable(maximum === -Infinity ? 0 : maximum)) {
+    for (let row = 0; row < values.length; row++) {
+      if ((nullMask === null || nullMask[row] === 0) && !isInt64Representable(values[row]!)) {
+        throw invalidSegmentInput(`column ${name}: row ${row} value ${values[row]} is not an integer in int64 range`);
+      }
+    }
+  }
+  const seen = minimum <= maximum;
+  const range = seen ? { minValue: minimum, maxValue: maximum } : { minValue: null, maxValue: null };
+  if (nullMask === null) return { payload: encodeIntegerSequenceInRange(values, values.length, minimum, maximum), range };
+  const stored = Float64Array.from(values);
+  for (let row = 0; row < stored.length; row++) if (nullMask[row] === 1) stored[row] = 0;
+  // Null rows are stored as 0, so 0 is within the stored range.
+  const storedMinimum = seen ? Math.min(minimum, 0) : 0;
+  const storedMaximum = seen ? Math.max(maximum, 0) : 0;
+  return { payload: encodeIntegerSequenceInRange(stored, stored.length, storedMinimum, storedMaximum), range };
 }
 
 /** Smallest and largest non-null, non-NaN value. */

@@ -21,21 +21,21 @@ export function packedSizeBytes(count: number, bitWidth: number): number {
 }
 
 /**
- * Packs values[0..count) (each `< 2 ** bitWidth`, checked by the caller) into `words` starting at
- * word `firstWord`, writing the width in the word before it.
+ * Packs values[0..count) less `base` (each difference `< 2 ** bitWidth`, checked by the caller) into
+ * `words` starting at word `firstWord`, writing the width in the word before it.
  */
-export function packUnsignedInto(values: ArrayLike<number>, count: number, bitWidth: number, words: Uint32Array, firstWord: number): void {
+export function packUnsignedInto(values: ArrayLike<number>, count: number, bitWidth: number, words: Uint32Array, firstWord: number, base = 0): void {
   words[firstWord - 1] = bitWidth;
   if (bitWidth === 0) return;
   if (bitWidth === 32) {
-    for (let index = 0; index < count; index++) words[firstWord + index] = values[index]!;
+    for (let index = 0; index < count; index++) words[firstWord + index] = values[index]! - base;
     return;
   }
   let word = firstWord;
   let buffer = 0;
   let filled = 0;
   for (let index = 0; index < count; index++) {
-    const value = values[index]!;
+    const value = values[index]! - base;
     buffer |= value << filled;
     filled += bitWidth;
     if (filled >= 32) {

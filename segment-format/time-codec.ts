@@ -1,7 +1,7 @@
 // Raw payload of the __time section: an integer sequence (integer-sequence-codec.ts) of each row's
 // difference from the previous row's time (row 0: from the interval start). Sorted times make the
 // deltas small, so they pack into few bits.
-import { decodeIntegerSequence, encodeIntegerSequence } from './integer-sequence-codec.js';
+import { decodeIntegerSequence, encodeIntegerSequenceInRange } from './integer-sequence-codec.js';
 import type { TimeInterval } from './segment-metadata.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
@@ -9,6 +9,8 @@ import { invalidSegmentInput } from './segment-format-error.js';
 export function encodeTime(time: Float64Array, interval: TimeInterval): Uint8Array {
   const deltas = new Float64Array(time.length);
   let previous = interval.startMs;
+  let smallest = Infinity;
+  let largest = -Infinity;
   for (let row = 0; row < time.length; row++) {
     const value = time[row]!;
     if (!Number.isSafeInteger(value)) throw invalidSegmentInput(`__time[${row}] = ${value} is not an integral ms timestamp`);
@@ -16,13 +18,16 @@ export function encodeTime(time: Float64Array, interval: TimeInterval): Uint8Arr
       const reason = row === 0 ? `before the interval start ${interval.startMs}` : `less than __time[${row - 1}] (rows must be sorted)`;
       throw invalidSegmentInput(`__time[${row}] = ${value} is ${reason}`);
     }
-    deltas[row] = value - previous;
+    const delta = value - previous;
+    deltas[row] = delta;
+    if (delta < smallest) smallest = delta;
+    if (delta > largest) largest = delta;
     previous = value;
   }
   if (time.length > 0 && previous >= interval.endMs) {
     throw invalidSegmentInput(`__time[${time.length - 1}] = ${previous} is not before the interval end ${interval.endMs}`);
   }
-  return encodeIntegerSequence(deltas, deltas.length);
+  return encodeIntegerSequenceInRange(deltas, deltas.length, smallest, largest);
 }
 
 /** Turns a raw payload (the decompressed integer sequence of deltas) into times. */

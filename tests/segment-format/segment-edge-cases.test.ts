@@ -174,3 +174,39 @@ test('the inspector reports the segment and every column from the metadata block
     for (const column of inspection.columns) assert.equal(column.sizeBytes, column.sections.reduce((sum, section) => sum + section.sizeBytes, 0));
   });
 });
+
+test('a long column refuses a value that is not an int64, naming the first such row (null rows are not checked)', async () => {
+  const cases: [number[], number[], number][] = [
+    [[1, 2, 2.5, 3.5], [], 2],
+    [[1, NaN, 3, 2 ** 63], [1], 3],
+    [[-(2 ** 63) - 4096, 0], [], 0],
+    [[7, 0.5], [], 1],
+  ];
+  for (const [values, nullRows, badRow] of cases) {
+    const column: ColumnData = { kind: 'long', values: Float64Array.from(values), nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
+    const directory = temporaryDirectory();
+    try {
+      await assert.rejects(writeSegment(join(directory.path, 'segment'), testInfo(values.length), constantTimes(values.length), new Map([['x', column]])), {
+        message: new RegExp(`column x: row ${badRow} value .* is not an integer in int64 range`),
+      });
+    } finally {
+      directory.remove();
+    }
+  }
+});
+
+test('a long column with nulls stores them as 0 and keeps the non-null range in its stats', async () => {
+  const column: ColumnData = { kind: 'long', values: Float64Array.from([NaN, 40, 12, NaN]), nulls: new RoaringBitmap32([0, 3]) };
+  await withSegment(constantTimes(4), new Map([['x', column]]), (file) => {
+    const read = file.column('x')!;
+    assert.ok(read.kind === 'long');
+    assert.deepEqual([...read.values], [0, 40, 12, 0]);
+    assert.equal(file.columnStats('x')!.minValue, 12);
+    assert.equal(file.columnStats('x')!.maxValue, 40);
+  });
+  const allNull: ColumnData = { kind: 'long', values: Float64Array.from([NaN, NaN]), nulls: new RoaringBitmap32([0, 1]) };
+  await withSegment(constantTimes(2), new Map([['x', allNull]]), (file) => {
+    assert.equal(file.columnStats('x')!.minValue, null);
+    assert.equal(file.columnStats('x')!.maxValue, null);
+  });
+});
