@@ -1,15 +1,28 @@
-// Reads a byte range of a file in pieces into two buffers used in turn, for a reader that is done
-// with a piece once the piece after it has come (readLineBatches): one worker reading gigabytes then
-// allocates two buffers, not one per piece. (Fresh buffers per read cost page faults and, as external
-// memory, push V8 into a full garbage collection every few dozen megabytes.)
+// Reads byte ranges of files in pieces into two buffers used in turn, for a reader that is done with
+// a piece once the piece after it has come (readLineBatches): one worker reading gigabytes, range after
+// range, reuses the same two buffers. (Fresh buffers per read cost page faults, which on a VM are
+// dear, and, as external memory, push V8 into a full garbage collection every few dozen megabytes.)
 import { open } from 'node:fs/promises';
 
-/** Yields the bytes of [start, end) of the file at `path` in pieces of at most `pieceBytes`. */
-export async function* readFileRange(path: string, start: number, end: number, pieceBytes: number, onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
+export class FileRangeReader {
+  private readonly buffers: [Buffer, Buffer];
+
+  constructor(pieceBytes: number) {
+    this.buffers = [Buffer.allocUnsafe(pieceBytes), Buffer.allocUnsafe(pieceBytes)];
+  }
+
+  /**
+   * Yields the bytes of [start, end) of the file at `path` in pieces. One range at a time: a piece
+   * is overwritten two pieces later, within the range or in the next one read.
+   */
+  read(path: string, start: number, end: number, onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
+    return readFileRange(path, start, end, this.buffers, onRead);
+  }
+}
+
+async function* readFileRange(path: string, start: number, end: number, buffers: [Buffer, Buffer], onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const size = Math.max(1, Math.min(pieceBytes, end - start));
-    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
     let turn = 0;
     for (let position = start; position < end; ) {
       const buffer = buffers[turn]!;
