@@ -40,16 +40,27 @@ export function gatherColumn(storage: ColumnStorage, order: Uint32Array): Column
 function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array): ColumnData {
   let nullRows: number[] | null = null;
   // One loop per array type keeps each loop's stores monomorphic.
+  // The gather notes whether any value is NaN (null); only then are the null rows looked for.
   if (kind === 'float') {
     const values = new Float32Array(order.length);
-    for (let index = 0; index < order.length; index++) values[index] = source[order[index]!]!;
-    for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
+    let anyNull = false;
+    for (let index = 0; index < order.length; index++) {
+      const value = source[order[index]!]!;
+      values[index] = value;
+      if (value !== value) anyNull = true;
+    }
+    if (anyNull) for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
     if (nullRows !== null) for (const row of nullRows) values[row] = 0;
     return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
   }
   const values = new Float64Array(order.length);
-  for (let index = 0; index < order.length; index++) values[index] = source[order[index]!]!;
-  for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
+  let anyNull = false;
+  for (let index = 0; index < order.length; index++) {
+    const value = source[order[index]!]!;
+    values[index] = value;
+    if (value !== value) anyNull = true;
+  }
+  if (anyNull) for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
   if (nullRows !== null) for (const row of nullRows) values[row] = 0;
   return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
 }
