@@ -41,6 +41,8 @@ export interface DimensionColumn {
   appendMapped(partial: PartialDimension, map: PartialKeyMap, from: number, to: number): void;
   /** Makes room for `count` more rows (so appends do not grow the storage step by step); `shared`: in shared memory (see growable-arrays.ts). */
   reserve(count: number, shared: boolean): void;
+  /** Parallel ingestion: takes the storage of a partial's keys that nothing reads any more (see IncrementalIndex.recycle). */
+  recycle(keys: Int32Array): void;
   /** Appends nulls until there are `rowCount` rows (a dimension discovered after rows were added). */
   padTo(rowCount: number): void;
   /** The row's value. */
@@ -179,6 +181,10 @@ class StringDimensionColumn implements DimensionColumn {
 
   reserve(count: number, shared: boolean): void {
     this.keys.reserve(count, shared);
+  }
+
+  recycle(keys: Int32Array): void {
+    this.keys.adopt(keys.buffer);
   }
 
   stageAscii(bytes: Uint8Array, start: number, end: number, hash: number): boolean {
@@ -326,6 +332,10 @@ class NumericDimensionColumn implements DimensionColumn {
 
   reserve(count: number, shared: boolean): void {
     this.keys.reserve(count, shared);
+  }
+
+  recycle(keys: Int32Array): void {
+    this.keys.adopt(keys.buffer);
   }
 
   stageAscii(): boolean {

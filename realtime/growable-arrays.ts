@@ -29,6 +29,11 @@ export class GrowableInt32Array {
     this.data = grown;
   }
 
+  /** Takes `buffer` (nothing else may use it) as storage while empty, when it holds more than the present one. */
+  adopt(buffer: ArrayBufferLike): void {
+    if (this.length === 0 && buffer.byteLength >> 2 > this.data.length) this.data = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+  }
+
   /** Empties the array; `keepCapacity` keeps its storage for the next rows (nothing may still read it). */
   clear(keepCapacity = false): void {
     if (!keepCapacity) this.data = new Int32Array(1024);
@@ -60,6 +65,11 @@ export class GrowableFloat64Array {
     const grown = shared ? new Float64Array(new SharedArrayBuffer(sharedSize(this.length + count) * 8)) : new Float64Array(size);
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
+  }
+
+  /** Takes `buffer` (nothing else may use it) as storage while empty, when it holds more than the present one. */
+  adopt(buffer: ArrayBufferLike): void {
+    if (this.length === 0 && buffer.byteLength >> 3 > this.data.length) this.data = new Float64Array(buffer, 0, buffer.byteLength >> 3);
   }
 
   /** A copy of the filled part. */

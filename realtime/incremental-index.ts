@@ -157,6 +157,24 @@ export class IncrementalIndex {
     };
   }
 
+  /**
+   * Parallel ingestion: takes the storage of `partial` (another index's, which no one reads any more,
+   * handed back to this thread) for this empty index's rows, so a worker reading round after round
+   * does not fault in fresh memory for each. Columns it holds no storage for keep their own.
+   */
+  recycle(partial: PartialIndex): void {
+    if (this.rows !== 0) return;
+    this.times.adopt(partial.times.buffer);
+    this.columns.forEach((column, index) => {
+      const dimension = partial.dimensions[index];
+      if (dimension !== undefined) column.recycle(dimension.keys);
+    });
+    this.metricColumns.forEach((column, index) => {
+      const values = partial.metrics[index];
+      if (values !== undefined) column.recycle(values);
+    });
+  }
+
   /** Makes room for `rows` more rows in every column, so adds do not grow (copy) storage step by step. */
   reserveRows(rows: number): void {
     this.times.reserve(rows);

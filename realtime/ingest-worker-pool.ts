@@ -7,6 +7,7 @@ import type { EncodedColumn } from '../segment-format/encoded-column.js';
 import { SegmentFormatError, type SegmentFormatErrorCode } from '../segment-format/segment-format-error.js';
 import type { ColumnStorage } from './column-gather.js';
 import type { IngestJob, IngestJobResult, IngestWorkerMessage, IngestWorkerRequest } from './ingest-worker-protocol.js';
+import { transferablesOf } from './partial-index.js';
 
 /** A worker died (crashed, ran out of memory, failed to start) rather than failing its job. */
 export class IngestWorkerCrash extends Error {}
@@ -44,7 +45,9 @@ export class IngestWorkerPool {
    * IngestWorkerCrash, or the signal's reason (the worker is then stopped).
    */
   run(job: IngestJob, onProgress: (bytesRead: number, rowsProcessed: number) => void, signal: AbortSignal): Promise<IngestJobResult> {
-    return this.request({ type: 'ingest', job }, [], signal, (message) => {
+    // A recycled partial's storage moves to the worker (this thread must not read it any more).
+    const transferList = job.recycled === null ? [] : transferablesOf(job.recycled);
+    return this.request({ type: 'ingest', job }, transferList, signal, (message) => {
       if (message.type === 'progress') {
         onProgress(message.bytesRead, message.rowsProcessed);
         return undefined;

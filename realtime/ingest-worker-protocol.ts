@@ -33,6 +33,11 @@ export interface IngestJob {
   readonly rowsInMemoryMax: number;
   /** Rows one job will likely hold: its index reserves room for them up front (growing costs copies). */
   readonly rowsPerJobExpected: number;
+  /**
+   * A partial index of an earlier round, already appended and read by no one, moved (transferred)
+   * here so the job's index reuses its storage instead of faulting in fresh memory; null for none.
+   */
+  readonly recycled: PartialIndex | null;
   /** Exception records kept (the job's first ones); later exceptions are only counted. */
   readonly exceptionsKeptMax: number;
   /**

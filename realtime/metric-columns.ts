@@ -25,6 +25,8 @@ export interface MetricColumn {
   appendPartials(values: Float64Array): void;
   /** Parallel ingestion: makes room for `count` more rows; `shared`: in shared memory (see growable-arrays.ts). */
   reserve(count: number, shared: boolean): void;
+  /** Parallel ingestion: takes the storage of a partial's values that nothing reads any more (see IncrementalIndex.recycle). */
+  recycle(values: Float64Array): void;
   /** Parallel ingestion: appends one row holding another index's partial value (NaN for null). */
   appendPartial(value: number): void;
   /** Parallel ingestion: combines another index's partial value (NaN for null) into `row`, as spills merge. */
@@ -73,6 +75,10 @@ class CountColumn implements MetricColumn {
 
   reserve(count: number, shared: boolean): void {
     this.counts.reserve(count, shared);
+  }
+
+  recycle(values: Float64Array): void {
+    this.counts.adopt(values.buffer);
   }
 
   appendPartial(value: number): void {
@@ -155,6 +161,10 @@ class NumericColumn implements MetricColumn {
     this.values.reserve(count, shared);
   }
 
+  recycle(values: Float64Array): void {
+    this.values.adopt(values.buffer);
+  }
+
   appendPartial(value: number): void {
     this.values.push(value);
   }
@@ -226,6 +236,8 @@ class SketchColumn implements MetricColumn {
   }
 
   reserve(): void {}
+
+  recycle(): void {}
 
   combinePartial(): void {
     assert(false, 'parallel ingestion does not take hyperUnique metrics');

@@ -169,6 +169,11 @@ class RoundReader {
   /** Bytes read and rows processed by the rounds whose results are in, for progress. */
   private bytesDone = 0;
   private rowsDone = 0;
+  /**
+   * Partials of the last round appended: nothing reads them any more, so the next round begun hands
+   * them to its jobs, whose indexes reuse their storage (rounds overlap, so that is two rounds on).
+   */
+  private recycled: PartialIndex[] = [];
 
   constructor(
     private readonly spec: IndexTaskSpec,
@@ -223,6 +228,7 @@ class RoundReader {
     assert(partials.every((partial) => partial !== null), 'a worker that stopped early left the run within its exception budget');
     const spans: PartialSpan[] = reads.map(({ job, read }) => ({ partial: job, from: read.rowsFrom, to: read.rowsTo }));
     this.index.appendPartials(partials as PartialIndex[], spans);
+    this.recycled = partials as PartialIndex[];
     const counts = this.stats.counts;
     counts.processedBytes += results.reduce((total, result) => total + result.counts.processedBytes, 0);
     this.hooks.onProgress(counts.processedBytes, counts.processed + counts.processedWithError);
@@ -246,7 +252,7 @@ class RoundReader {
     // A round's rows split about evenly over its jobs, plus up to a chunk each (claimed chunks are read
     // whole). Room never touched costs nothing; the cap keeps a huge maxRowsInMemory from reserving GBs.
     const rowsPerJobExpected = Math.min(RESERVED_ROWS_MAX, Math.ceil((rowsInMemoryMax / jobs) * 1.15));
-    return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, rowsPerJobExpected, exceptionsKeptMax, exceptionsAllowed };
+    return { taskJson: this.spec.json, chunks: this.chunks, nextChunk, rowsInMemory, rowsInMemoryMax, rowsPerJobExpected, exceptionsKeptMax, exceptionsAllowed, recycled: null };
   }
 
   /** Progress of a round's jobs on top of the rounds whose results were in when it started. */
@@ -271,7 +277,11 @@ class RoundReader {
     const forwardAbort = (): void => controller.abort(signal!.reason);
     signal?.addEventListener('abort', forwardAbort);
     if (signal?.aborted) forwardAbort();
-    const runs = Array.from({ length: jobs }, (_, job) => this.pool.run(ingestJob, (bytes, rows) => progress(job, bytes, rows), controller.signal));
+    // Each partial handed out moves to its worker: it is taken from the list now, used once.
+    const recycled = this.recycled.splice(0);
+    const runs = Array.from({ length: jobs }, (_, job) =>
+      this.pool.run({ ...ingestJob, recycled: recycled[job] ?? null }, (bytes, rows) => progress(job, bytes, rows), controller.signal),
+    );
     try {
       return await Promise.all(runs);
     } catch (error) {

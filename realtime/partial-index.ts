@@ -35,7 +35,10 @@ export interface PartialSpan {
 /** The buffers a postMessage may transfer instead of copy. */
 export function transferablesOf(partial: PartialIndex): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  const add = (array: Float64Array | Int32Array): void => void buffers.add(array.buffer as ArrayBuffer);
+  // Shared memory is shared, never transferred.
+  const add = (array: Float64Array | Int32Array): void => {
+    if (!(array.buffer instanceof SharedArrayBuffer)) buffers.add(array.buffer);
+  };
   add(partial.times);
   for (const dimension of partial.dimensions) add(dimension.keys);
   for (const metric of partial.metrics) add(metric);

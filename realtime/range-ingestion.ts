@@ -6,7 +6,7 @@ import { IncrementalIndex } from './incremental-index.js';
 import { indexSchemaOf } from './index-schema-of.js';
 import { parseIndexTaskSpec } from './index-task-spec.js';
 import type { ChunkRead, ExceptionRecord, IngestJob, IngestJobResult } from './ingest-worker-protocol.js';
-import { readFileRange } from './file-range-reader.js';
+import { FileRangeReader } from './file-range-reader.js';
 import { readLineBatches } from './json-line-batches.js';
 import { RowFeeder, type RowOutcomes } from './row-feeder.js';
 import type { RowStatsSnapshot } from './row-stats.js';
@@ -94,6 +94,7 @@ class RangeReader {
   private readonly outcomes: JobOutcomes;
   private readonly feeder: RowFeeder;
   private readonly rowsInMemory: Int32Array;
+  private readonly fileReader = new FileRangeReader(READ_CHUNK_BYTES);
   private readonly chunks: ChunkRead[] = [];
   private readonly total = zeroCounts();
   private rowsCounted = 0;
@@ -107,6 +108,7 @@ class RangeReader {
   ) {
     const spec = parseIndexTaskSpec(job.taskJson);
     this.index = new IncrementalIndex(indexSchemaOf(spec));
+    if (job.recycled !== null) this.index.recycle(job.recycled);
     this.index.reserveRows(job.rowsPerJobExpected);
     this.outcomes = new JobOutcomes(job.exceptionsKeptMax, job.exceptionsAllowed);
     this.feeder = new RowFeeder(spec, this.index, this.outcomes);
@@ -120,7 +122,7 @@ class RangeReader {
     outcomes.chunk = chunk;
     const rowsFrom = this.index.rowCount;
     let lines = 0;
-    const pieces = readFileRange(path, start, end, READ_CHUNK_BYTES, (bytes) => (this.bytesRead += bytes));
+    const pieces = this.fileReader.read(path, start, end, (bytes) => (this.bytesRead += bytes));
     try {
       for await (const batch of readLineBatches(pieces, start === 0)) {
         for (let line = 0; line < batch.count; ) {
