@@ -4,6 +4,7 @@
 // columns leaves the main thread (see parallel-column-encoder.ts).
 import RoaringModule from 'roaring';
 import { allocateIds, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
+import type { ScratchMemory } from '../segment-format/scratch-memory.js';
 
 const { RoaringBitmap32 } = RoaringModule;
 
@@ -25,19 +26,23 @@ export type ColumnStorage =
       readonly byRank: Int32Array;
     };
 
-/** The segment column of rows order[0..] (a copy; a string dictionary holds only the values used). */
-export function gatherColumn(storage: ColumnStorage, order: Uint32Array): ColumnData {
+/**
+ * The segment column of rows order[0..] (a copy; a string dictionary holds only the values used).
+ * With `scratch`, its largest arrays live there: the column is then valid only until the next
+ * gather into the same scratch (a worker encodes it at once).
+ */
+export function gatherColumn(storage: ColumnStorage, order: Uint32Array, scratch?: ScratchMemory): ColumnData {
   switch (storage.kind) {
     case 'metric':
-      return gatherMetric(storage.storage, storage.values, order);
+      return gatherMetric(storage.storage, storage.values, order, scratch);
     case 'numericDimension':
       return gatherNumericDimension(storage.storage, storage.keys, storage.values, order);
     case 'stringDimension':
-      return gatherStrings(storage, order);
+      return gatherStrings(storage, order, scratch);
   }
 }
 
-function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array): ColumnData {
+function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
   let nullRows: number[] | null = null;
   // One loop per array type keeps each loop's stores monomorphic.
   // The gather notes whether any value is NaN (null); only then are the null rows looked for.
@@ -53,7 +58,7 @@ function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, o
     if (nullRows !== null) for (const row of nullRows) values[row] = 0;
     return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
   }
-  const values = new Float64Array(order.length);
+  const values = scratch === undefined ? new Float64Array(order.length) : scratch.float64('gatheredValues', order.length);
   let anyNull = false;
   for (let index = 0; index < order.length; index++) {
     const value = source[order[index]!]!;
@@ -76,7 +81,7 @@ function gatherNumericDimension(kind: 'long' | 'float' | 'double', keys: Int32Ar
   return { kind, values, nulls: nullRows.length === 0 ? null : new RoaringBitmap32(nullRows) };
 }
 
-function gatherStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension' }>, order: Uint32Array): ColumnData {
+function gatherStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension' }>, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
   const { keys, values, lists, byRank } = storage;
   const used = new Uint8Array(values.length);
   let multiValue = false;
@@ -101,9 +106,15 @@ function gatherStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension'
     dictionary.push(values[id]!);
   }
   if (multiValue) return multiValueStrings(storage, order, dictionary, remap);
-  const ids = allocateIds(dictionary.length, order.length);
+  const ids = scratch === undefined ? allocateIds(dictionary.length, order.length) : scratchIds(scratch, dictionary.length, order.length);
   remapInto(ids, keys, remap, order);
   return { kind: 'string', multiValue: false, dictionary, ids };
+}
+
+/** allocateIds' array (the width the dictionary needs) in scratch memory. */
+function scratchIds(scratch: ScratchMemory, dictionarySize: number, length: number): DictionaryIds {
+  const width = allocateIds(dictionarySize, 0).BYTES_PER_ELEMENT;
+  return width === 1 ? scratch.uint8('gatheredIds', length) : width === 2 ? scratch.uint16('gatheredIds', length) : scratch.uint32('gatheredIds', length);
 }
 
 /** ids[i] = remap[keys[order[i]]], one loop per id width so each stays monomorphic. */

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { SedimentError } from '../cluster/errors.js';
 import { encodeColumn } from '../segment-format/column-encoder.js';
 import { columnFromMessage, encodedColumnMessage } from '../segment-format/column-transfer.js';
+import { ScratchMemory } from '../segment-format/scratch-memory.js';
 import { SegmentFormatError } from '../segment-format/segment-format-error.js';
 import { gatherColumn } from './column-gather.js';
 import type { IngestJob, IngestWorkerMessage, IngestWorkerRequest } from './ingest-worker-protocol.js';
@@ -26,11 +27,31 @@ async function ingest(job: IngestJob): Promise<void> {
   port.postMessage({ type: 'done', result } satisfies IngestWorkerMessage, result.partial === null ? [] : transferablesOf(result.partial));
 }
 
+/** Released this long after the last encode, so an idle worker gives its scratch memory back. */
+const SCRATCH_KEPT_MS = 5_000;
+let scratch: ScratchMemory | null = null;
+let scratchRelease: NodeJS.Timeout | null = null;
+
+/**
+ * Buffers for the encoders' temporaries, kept from column to column: a final segment's columns are
+ * millions of rows, and fresh memory for each would cost more than encoding it.
+ */
+function scratchMemory(): ScratchMemory {
+  scratch ??= new ScratchMemory();
+  scratchRelease?.refresh();
+  scratchRelease ??= setTimeout(() => {
+    scratch = null;
+    scratchRelease = null;
+  }, SCRATCH_KEPT_MS).unref();
+  return scratch;
+}
+
 function encode(request: Exclude<IngestWorkerRequest, { type: 'ingest' }>): void {
+  const memory = scratchMemory();
   const encoded =
     request.type === 'encodeColumn'
-      ? encodeColumn(request.name, columnFromMessage(request.column), request.rowCount)
-      : encodeColumn(request.name, gatherColumn(request.storage, new Uint32Array(request.order, request.start * 4, request.end - request.start)), request.end - request.start);
+      ? encodeColumn(request.name, columnFromMessage(request.column), request.rowCount, memory)
+      : encodeColumn(request.name, gatherColumn(request.storage, new Uint32Array(request.order, request.start * 4, request.end - request.start), memory), request.end - request.start, memory);
   const { message, transferList } = encodedColumnMessage(encoded);
   parentPort!.postMessage({ type: 'encoded', encoded: message } satisfies IngestWorkerMessage, transferList);
 }

@@ -4,10 +4,13 @@
 import type { DictionaryIds, MultiValueStringColumnData, StringColumnData } from './columns.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
-/** Rows per dictionary id; throws invalid_segment_input if an id is outside the dictionary. */
-export function groupRowsById(column: StringColumnData | MultiValueStringColumnData, columnName: string): GroupedRows {
+/**
+ * Rows per dictionary id; throws invalid_segment_input if an id is outside the dictionary.
+ * `rowsBuffer`: where a single-value column's rows go (as many as ids; scratch memory, say).
+ */
+export function groupRowsById(column: StringColumnData | MultiValueStringColumnData, columnName: string, rowsBuffer?: Uint32Array): GroupedRows {
   const size = column.dictionary.length;
-  return column.multiValue ? groupMultiValueRows(column.offsets, column.ids, size, columnName) : groupRows(column.ids, size, columnName);
+  return column.multiValue ? groupMultiValueRows(column.offsets, column.ids, size, columnName) : groupRows(column.ids, size, columnName, rowsBuffer);
 }
 
 export interface GroupedRows {
@@ -16,7 +19,7 @@ export interface GroupedRows {
   readonly rows: Uint32Array;
 }
 
-function groupRows(ids: DictionaryIds, size: number, columnName: string): GroupedRows {
+function groupRows(ids: DictionaryIds, size: number, columnName: string, rowsBuffer?: Uint32Array): GroupedRows {
   const starts = new Uint32Array(size + 1);
   for (let row = 0; row < ids.length; row++) {
     const id = ids[row]!;
@@ -25,7 +28,7 @@ function groupRows(ids: DictionaryIds, size: number, columnName: string): Groupe
   }
   for (let id = 0; id < size; id++) starts[id + 1] += starts[id]!;
   const cursors = starts.slice(0, size);
-  const rows = new Uint32Array(ids.length);
+  const rows = rowsBuffer ?? new Uint32Array(ids.length);
   for (let row = 0; row < ids.length; row++) rows[cursors[ids[row]!]!++] = row;
   return { starts, rows };
 }

@@ -9,18 +9,20 @@
 import RoaringModule from 'roaring';
 import type { RoaringBitmap32 } from 'roaring';
 import type { GroupedRows } from './bitmap-index-builder.js';
+import type { ScratchMemory } from './scratch-memory.js';
 import type { BitmapIndex } from './columns.js';
 import { corruptSegment } from './segment-format-error.js';
 
 const { RoaringBitmap32: Bitmap } = RoaringModule;
 
-/** The raw payload of a bitmaps section for the grouped rows. */
-export function encodeBitmapRuns(grouped: GroupedRows): Uint8Array {
+/** The raw payload of a bitmaps section for the grouped rows (in `scratch` when given: compress it at once). */
+export function encodeBitmapRuns(grouped: GroupedRows, scratch?: ScratchMemory): Uint8Array {
   const { rows, starts } = grouped;
   const bitmapCount = starts.length - 1;
   const tableBytes = 4 + 4 * (bitmapCount + 1);
   // Each row starts at most one run of two varints of at most 5 bytes.
-  const payload = Buffer.allocUnsafe(tableBytes + 10 * rows.length);
+  const payloadBytes = tableBytes + 10 * rows.length;
+  const payload = scratch === undefined ? Buffer.allocUnsafe(payloadBytes) : scratch.bytes('bitmapRuns', payloadBytes);
   payload.writeUInt32LE(bitmapCount, 0);
   payload.writeUInt32LE(0, 4);
   let cursor = tableBytes;

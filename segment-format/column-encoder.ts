@@ -3,17 +3,19 @@ import type { ColumnData } from './columns.js';
 import { encodeComplexColumn } from './complex-column-encoder.js';
 import type { EncodedColumn } from './encoded-column.js';
 import { encodeNumericColumn } from './numeric-column-encoder.js';
+import type { ScratchMemory } from './scratch-memory.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 import { encodeMultiValueStringColumn, encodeStringColumn } from './string-column-encoder.js';
 
-export function encodeColumn(name: string, column: ColumnData, rowCount: number): EncodedColumn {
+/** `scratch`: buffers for the encoders' temporaries (see scratch-memory.ts); nothing returned lives in them. */
+export function encodeColumn(name: string, column: ColumnData, rowCount: number, scratch?: ScratchMemory): EncodedColumn {
   switch (column.kind) {
     case 'string':
-      return column.multiValue ? encodeMultiValueStringColumn(name, column, rowCount) : encodeStringColumn(name, column, rowCount);
+      return column.multiValue ? encodeMultiValueStringColumn(name, column, rowCount) : encodeStringColumn(name, column, rowCount, scratch);
     case 'long':
     case 'float':
     case 'double':
-      return encodeNumericColumn(name, column, rowCount);
+      return encodeNumericColumn(name, column, rowCount, scratch);
     case 'hyperUnique':
       return encodeComplexColumn(name, column, rowCount);
     default:

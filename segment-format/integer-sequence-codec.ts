@@ -4,6 +4,7 @@
 // Writers pack when max - min < 2^32 (frame of reference: most columns span far fewer bits than 64).
 import { decodeInt64InPlace, readInt64, writeInt64 } from './int64-codec.js';
 import { bitWidthFor, packedSizeBytes, packUnsignedInto, unpackUnsignedInto } from './packed-integers.js';
+import type { ScratchMemory } from './scratch-memory.js';
 import { corruptSegment } from './segment-format-error.js';
 
 const KIND_PLAIN = 0;
@@ -23,15 +24,19 @@ export function encodeIntegerSequence(values: ArrayLike<number>, count: number):
   return encodeIntegerSequenceInRange(values, count, minimum, maximum);
 }
 
-/** encodeIntegerSequence for a caller that already knows the smallest and largest of the values. */
-export function encodeIntegerSequenceInRange(values: ArrayLike<number>, count: number, minimum: number, maximum: number): Uint8Array {
+/**
+ * encodeIntegerSequence for a caller that already knows the smallest and largest of the values. A
+ * packed payload goes to `scratch` when given (so the caller must compress or copy it at once).
+ */
+export function encodeIntegerSequenceInRange(values: ArrayLike<number>, count: number, minimum: number, maximum: number, scratch?: ScratchMemory): Uint8Array {
   if (count === 0) minimum = maximum = 0;
   if (maximum - minimum >= PACKED_RANGE_LIMIT || !Number.isSafeInteger(minimum) || !Number.isSafeInteger(maximum)) {
     return encodePlain(values, count);
   }
   const bitWidth = bitWidthFor(maximum - minimum + 1);
-  const bytes = new Uint8Array(PACKED_PREFIX_BYTES + packedSizeBytes(count, bitWidth));
-  const words = new Uint32Array(bytes.buffer);
+  const byteLength = PACKED_PREFIX_BYTES + packedSizeBytes(count, bitWidth);
+  const bytes = scratch === undefined ? new Uint8Array(byteLength) : scratch.bytes('integerSequence', byteLength);
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, byteLength >>> 2);
   words[0] = KIND_PACKED;
   writeInt64(words.subarray(1, 3), 0, minimum);
   packUnsignedInto(values, count, bitWidth, words, PACKED_PREFIX_BYTES / 4 + 1, minimum);

@@ -7,9 +7,10 @@ import { encodeDecimal } from './decimal-codec.js';
 import type { EncodedColumn } from './encoded-column.js';
 import { isInt64Representable } from './int64-codec.js';
 import { encodeIntegerSequenceInRange } from './integer-sequence-codec.js';
+import type { ScratchMemory } from './scratch-memory.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
-export function encodeNumericColumn(name: string, column: NumericColumnData, rowCount: number): EncodedColumn {
+export function encodeNumericColumn(name: string, column: NumericColumnData, rowCount: number, scratch?: ScratchMemory): EncodedColumn {
   if (column.values.length !== rowCount) throw invalidSegmentInput(`column ${name}: has ${column.values.length} values for ${rowCount} rows`);
   const nulls = column.nulls === null || column.nulls.isEmpty ? null : column.nulls;
   if (nulls !== null && nulls.maximum() >= rowCount) throw invalidSegmentInput(`column ${name}: null row ${nulls.maximum()} is past the last row`);
@@ -17,7 +18,7 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
   const values = column.kind === 'float' ? toFloat32(column.values) : toFloat64(column.values);
   let range: { minValue: number | null; maxValue: number | null };
   let payload: Uint8Array;
-  if (column.kind === 'long') ({ payload, range } = encodeLongs(name, values as Float64Array, nullMask));
+  if (column.kind === 'long') ({ payload, range } = encodeLongs(name, values as Float64Array, nullMask, scratch));
   else {
     payload = encodeDecimal(values, nullMask);
     range = valueRange(values, nullMask);
@@ -40,7 +41,7 @@ export function encodeNumericColumn(name: string, column: NumericColumnData, row
  * The integer sequence payload (a null row written as 0 whatever its in-memory value) and the range
  * of the non-null values, from one pass over the values (this runs on every LONG column written).
  */
-function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null): { payload: Uint8Array; range: { minValue: number | null; maxValue: number | null } } {
+function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | null, scratch?: ScratchMemory): { payload: Uint8Array; range: { minValue: number | null; maxValue: number | null } } {
   let minimum = Infinity;
   let maximum = -Infinity;
   let integral = true;
@@ -69,13 +70,13 @@ function encodeLongs(name: string, values: Float64Array, nullMask: Uint8Array | 
   }
   const seen = minimum <= maximum;
   const range = seen ? { minValue: minimum, maxValue: maximum } : { minValue: null, maxValue: null };
-  if (nullMask === null) return { payload: encodeIntegerSequenceInRange(values, values.length, minimum, maximum), range };
+  if (nullMask === null) return { payload: encodeIntegerSequenceInRange(values, values.length, minimum, maximum, scratch), range };
   const stored = Float64Array.from(values);
   for (let row = 0; row < stored.length; row++) if (nullMask[row] === 1) stored[row] = 0;
   // Null rows are stored as 0, so 0 is within the stored range.
   const storedMinimum = seen ? Math.min(minimum, 0) : 0;
   const storedMaximum = seen ? Math.max(maximum, 0) : 0;
-  return { payload: encodeIntegerSequenceInRange(stored, stored.length, storedMinimum, storedMaximum), range };
+  return { payload: encodeIntegerSequenceInRange(stored, stored.length, storedMinimum, storedMaximum, scratch), range };
 }
 
 /** Smallest and largest non-null, non-NaN value. */

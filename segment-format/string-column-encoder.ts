@@ -5,22 +5,23 @@ import { encodeBitmapRuns } from './bitmap-section.js';
 import { compressBlocks } from './block-compression.js';
 import { encodeDictionary } from './dictionary-codec.js';
 import { bytesOf, type EncodedColumn } from './encoded-column.js';
-import { bitWidthFor, packUnsigned } from './packed-integers.js';
+import { bitWidthFor, packedSizeBytes, packUnsigned, packUnsignedInto } from './packed-integers.js';
+import type { ScratchMemory } from './scratch-memory.js';
 import { invalidSegmentInput } from './segment-format-error.js';
 
-export function encodeStringColumn(name: string, column: StringColumnData, rowCount: number): EncodedColumn {
+export function encodeStringColumn(name: string, column: StringColumnData, rowCount: number, scratch?: ScratchMemory): EncodedColumn {
   if (column.ids.length !== rowCount) throw invalidSegmentInput(`column ${name}: has ${column.ids.length} ids for ${rowCount} rows`);
   const ids = canonicalIds(name, column.ids, column.dictionary.length);
-  const bitmaps = groupRowsById({ ...column, ids }, name);
+  const bitmaps = groupRowsById({ ...column, ids }, name, scratch?.uint32('groupedRows', ids.length));
   const hasNulls = nullRowsExist(column.dictionary, bitmaps);
-  const storedIds = compressIds(ids, column.dictionary.length);
+  const storedIds = compressIds(ids, column.dictionary.length, scratch);
   return {
     encoding: 'string',
     idWidthBytes: ids.BYTES_PER_ELEMENT as 1 | 2 | 4,
     sections: [
       ['dictionary', compressBlocks(encodeDictionary(column.dictionary, name))],
       ['ids', storedIds],
-      ...bitmapsSection(bitmaps, storedIds),
+      ...bitmapsSection(bitmaps, storedIds, scratch),
     ],
     stats: { type: 'STRING', multiValue: false, hasNulls, ...dictionaryStats(column.dictionary) },
   };
@@ -52,21 +53,29 @@ const BITMAPS_KEPT_BYTES = 64 * 1024;
  * The ids packed at the fewest bits that hold the dictionary, or at their byte width when zstd
  * shrinks that more (byte-aligned ids of a skewed column compress better than packed ones).
  */
-function compressIds(ids: DictionaryIds, dictionarySize: number): Uint8Array {
+function compressIds(ids: DictionaryIds, dictionarySize: number, scratch?: ScratchMemory): Uint8Array {
   const packedWidth = bitWidthFor(dictionarySize);
-  const packed = compressBlocks(packUnsigned(ids, ids.length, packedWidth));
+  const packed = compressBlocks(packIds(ids, packedWidth, scratch));
   const byteWidth = 8 * ids.BYTES_PER_ELEMENT;
   if (byteWidth === packedWidth) return packed;
-  const aligned = compressBlocks(packUnsigned(ids, ids.length, byteWidth));
+  const aligned = compressBlocks(packIds(ids, byteWidth, scratch));
   return aligned.length < packed.length ? aligned : packed;
+}
+
+/** The packed ids payload, in scratch memory when given (it is compressed at once). */
+function packIds(ids: DictionaryIds, bitWidth: number, scratch: ScratchMemory | undefined): Uint8Array {
+  if (scratch === undefined) return packUnsigned(ids, ids.length, bitWidth);
+  const bytes = scratch.bytes('packedIds', packedSizeBytes(ids.length, bitWidth));
+  packUnsignedInto(ids, ids.length, bitWidth, new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2), 1);
+  return bytes;
 }
 
 /**
  * The bitmaps section, left out when it would cost more than the ids it indexes (random rows of a
  * high-cardinality column): readers then group the ids into bitmaps on first use.
  */
-function bitmapsSection(grouped: GroupedRows, storedIds: Uint8Array): [string, Uint8Array][] {
-  const stored = compressBlocks(encodeBitmapRuns(grouped));
+function bitmapsSection(grouped: GroupedRows, storedIds: Uint8Array, scratch?: ScratchMemory): [string, Uint8Array][] {
+  const stored = compressBlocks(encodeBitmapRuns(grouped, scratch));
   return stored.length <= Math.max(storedIds.length, BITMAPS_KEPT_BYTES) ? [['bitmaps', stored]] : [];
 }
 
