@@ -50,6 +50,8 @@ export interface BatchIngestionResult {
 }
 
 const PROGRESS_INTERVAL_ROWS = 10_000;
+/** Final segments written at once by the columnar merge (see partitionSorted). */
+const SEGMENTS_WRITTEN_AT_ONCE = 2;
 
 class BatchIngestionRun {
   readonly stats: RowStats;
@@ -244,7 +246,11 @@ class BatchIngestionRun {
     return this.partitionSorted(schemas, merged.times, merged.rowCount, (from, to) => ({ times: merged.times.slice(from, to), sources: merged.columnSources(from, to) }));
   }
 
-  /** Writes sorted rows as one segment per time chunk and maxRowsPerSegment rows; `rows` gives a range's columns. */
+  /**
+   * Writes sorted rows as one segment per time chunk and maxRowsPerSegment rows; `rows` gives a
+   * range's columns. Two segments are written at once, so the workers start on the next segment's
+   * columns while the last of this one's finish (and this thread writes and encodes __time).
+   */
   private async partitionSorted(
     schemas: readonly DimensionSchema[],
     times: Float64Array,
@@ -252,20 +258,34 @@ class BatchIngestionRun {
     rows: (from: number, to: number) => { times: Float64Array; sources: ColumnSource[] },
   ): Promise<void> {
     const rowsMax = this.spec.maxRowsPerSegment;
-    for (let start = 0; start < rowCount; ) {
-      const interval = this.chunkInterval(this.spec.segmentGranularity.bucketStart(times[start]!));
-      const end = firstAtOrAfter(times, interval.endMs, start, rowCount);
-      let partition = this.options.partitionStart?.(interval) ?? 0;
-      for (let from = start; from < end; from += rowsMax) {
-        this.options.signal?.throwIfAborted();
-        const to = Math.min(end, from + rowsMax);
-        await this.writeFinalColumns(interval, partition++, (path, info) => {
-          const range = rows(from, to);
-          return writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, range.times, range.sources, this.encoder);
-        });
+    const writing: Promise<void>[] = [];
+    try {
+      for (let start = 0; start < rowCount; ) {
+        const interval = this.chunkInterval(this.spec.segmentGranularity.bucketStart(times[start]!));
+        const end = firstAtOrAfter(times, interval.endMs, start, rowCount);
+        let partition = this.options.partitionStart?.(interval) ?? 0;
+        for (let from = start; from < end; from += rowsMax) {
+          this.options.signal?.throwIfAborted();
+          const to = Math.min(end, from + rowsMax);
+          if (writing.length >= SEGMENTS_WRITTEN_AT_ONCE) await writing.shift();
+          const written = this.writeFinalColumns(interval, partition++, (path, info) => {
+            const range = rows(from, to);
+            return writeSegmentSources(path, info, schemas, this.spec.ingestionMetrics, range.times, range.sources, this.encoder);
+          });
+          // A rejection is seen below (or by the await above); until then it must not count as unhandled.
+          written.catch(() => undefined);
+          writing.push(written);
+        }
+        start = end;
       }
-      start = end;
+    } catch (error) {
+      // Every write settles before this throws: the caller then removes the files written.
+      await Promise.allSettled(writing);
+      throw error;
     }
+    const outcomes = await Promise.allSettled(writing);
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
   }
 
   private chunkInterval(start: number): TimeInterval {
