@@ -6,12 +6,15 @@ import RoaringModule from 'roaring';
 import { allocateIds, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
 import type { ScratchMemory } from '../segment-format/scratch-memory.js';
 
+/** Null in int32 LONG storage (RunStore's INT32_NULL; repeated here so workers need not load the store). */
+const INT32_NULL = -0x80000000;
+
 const { RoaringBitmap32 } = RoaringModule;
 
 /** One index column's storage; arrays hold at least every row the order names. */
 export type ColumnStorage =
-  /** A numeric metric: NaN stands for null. */
-  | { readonly kind: 'metric'; readonly storage: 'long' | 'float' | 'double'; readonly values: Float64Array }
+  /** A numeric metric: NaN stands for null, or in int32 values (LONG only, see RunStore) INT32_NULL. */
+  | { readonly kind: 'metric'; readonly storage: 'long' | 'float' | 'double'; readonly values: Float64Array | Int32Array }
   /** A numeric dimension: row keys into `values`; key 0 is null. */
   | { readonly kind: 'numericDimension'; readonly storage: 'long' | 'float' | 'double'; readonly keys: Int32Array; readonly values: readonly number[] }
   /**
@@ -20,7 +23,8 @@ export type ColumnStorage =
    */
   | {
       readonly kind: 'stringDimension';
-      readonly keys: Int32Array;
+      /** Int32 in an index; as narrow as the ids allow in a RunStore (no multi-value lists then). */
+      readonly keys: Int32Array | Uint16Array | Uint8Array;
       readonly values: readonly (string | null)[];
       readonly lists: readonly (readonly number[])[];
       readonly byRank: Int32Array;
@@ -34,7 +38,7 @@ export type ColumnStorage =
 export function gatherColumn(storage: ColumnStorage, order: Uint32Array, scratch?: ScratchMemory): ColumnData {
   switch (storage.kind) {
     case 'metric':
-      return gatherMetric(storage.storage, storage.values, order, scratch);
+      return storage.values instanceof Int32Array ? gatherInt32Longs(storage.values, order, scratch) : gatherMetric(storage.storage, storage.values, order, scratch);
     case 'numericDimension':
       return gatherNumericDimension(storage.storage, storage.keys, storage.values, order);
     case 'stringDimension':
@@ -68,6 +72,26 @@ function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, o
   if (anyNull) for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
   if (nullRows !== null) for (const row of nullRows) values[row] = 0;
   return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+}
+
+/** A LONG metric stored as int32 (INT32_NULL for null, see RunStore). */
+function gatherInt32Longs(source: Int32Array, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
+  const values = scratch === undefined ? new Float64Array(order.length) : scratch.float64('gatheredValues', order.length);
+  let anyNull = false;
+  for (let index = 0; index < order.length; index++) {
+    const value = source[order[index]!]!;
+    values[index] = value;
+    if (value === INT32_NULL) anyNull = true;
+  }
+  let nullRows: number[] | null = null;
+  if (anyNull) {
+    for (let index = 0; index < order.length; index++) {
+      if (values[index] !== INT32_NULL) continue;
+      (nullRows ??= []).push(index);
+      values[index] = 0;
+    }
+  }
+  return { kind: 'long', values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
 }
 
 function gatherNumericDimension(kind: 'long' | 'float' | 'double', keys: Int32Array, source: readonly number[], order: Uint32Array): ColumnData {
@@ -118,7 +142,7 @@ function scratchIds(scratch: ScratchMemory, dictionarySize: number, length: numb
 }
 
 /** ids[i] = remap[keys[order[i]]], one loop per id width so each stays monomorphic. */
-function remapInto(ids: DictionaryIds, keys: Int32Array, remap: Uint32Array, order: Uint32Array): void {
+function remapInto(ids: DictionaryIds, keys: Int32Array | Uint16Array | Uint8Array, remap: Uint32Array, order: Uint32Array): void {
   if (ids instanceof Uint8Array) for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
   else if (ids instanceof Uint16Array) for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;
   else for (let index = 0; index < order.length; index++) ids[index] = remap[keys[order[index]!]!]!;

@@ -87,7 +87,7 @@ function storageRows(storage: ColumnStorage): number {
  */
 function storageMessage({ storage }: ColumnGatherSource): Transfer<ColumnStorage> {
   const transferList: ArrayBuffer[] = [];
-  const copy = <T extends Int32Array | Float64Array>(array: T): T => {
+  const copy = <T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(array: T): T => {
     if (array.buffer instanceof SharedArrayBuffer) return array;
     const copied = array.slice() as T;
     transferList.push(copied.buffer as ArrayBuffer);

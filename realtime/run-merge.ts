@@ -1,7 +1,8 @@
 // The final merge of batch ingestion's sorted runs, done on columns. The runs are laid end to end in
 // one shared array per column by a RunStore (SharedArrayBuffers, so the ingestion workers read them in
 // place): string dimensions as ids into the sorted union of the runs' dictionaries, numeric
-// dimensions and metrics as float64 with NaN for null. A k-way heap merge over the runs then yields
+// dimensions and metrics as float64 with NaN for null (LONG metrics as int32 while their values fit,
+// INT32_NULL for null). A k-way heap merge over the runs then yields
 // the merged order as positions into those arrays, and each final segment's columns are gathered
 // along that order by the workers that encode them (gatherColumn), as columns of the in-memory
 // index are. Only under rollup, where equal keys fold, are metric columns folded here.
@@ -17,7 +18,7 @@ import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
 import type { SortedRun } from './run-file.js';
-import { RunStore } from './run-store.js';
+import { INT32_NULL, RunStore, type StoredIds, type StoredValues } from './run-store.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
@@ -34,7 +35,7 @@ type DimensionKeys =
       /** The sorted union of the runs' dictionaries (null first when present). */
       readonly dictionary: Dictionary;
       /** Per position (runs end to end): the id in `dictionary`. Shared. */
-      readonly ids: Int32Array;
+      readonly ids: StoredIds;
     }
   | {
       readonly kind: NumericStorage;
@@ -65,8 +66,8 @@ export class RunMerge implements MergedRows {
     private readonly dimensions: readonly DimensionSchema[],
     private readonly metrics: readonly IngestionMetric[],
     private readonly keys: readonly DimensionKeys[],
-    /** Per metric, per position: the partial value, NaN for null. Shared. */
-    private readonly metricValues: readonly Float64Array[],
+    /** Per metric, per position: the partial value, NaN (or INT32_NULL, in int32 storage) for null. Shared. */
+    private readonly metricValues: readonly StoredValues[],
   ) {}
 
   /**
@@ -90,11 +91,11 @@ export class RunMerge implements MergedRows {
   static fromStore(store: RunStore, dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): RunMerge {
     const rows = store.rowCount;
     const keys = dimensions.map((dimension): DimensionKeys => {
-      if (dimension.type !== 'string') return { kind: dimension.type, values: store.numbers(dimension.name) ?? allNull(rows) };
+      if (dimension.type !== 'string') return { kind: dimension.type, values: float64Of(store.numbers(dimension.name) ?? allNull(rows)) };
       // No run had the dimension: every row is null.
-      return { kind: 'string', ...(store.unitedStrings(dimension.name) ?? { dictionary: [null], ids: new Int32Array(new SharedArrayBuffer(rows * 4)) }) };
+      return { kind: 'string', ...(store.unitedStrings(dimension.name) ?? { dictionary: [null], ids: new Uint8Array(new SharedArrayBuffer(rows)) }) };
     });
-    const metricValues = metrics.map((metric) => store.numbers(metric.name) ?? allNull(rows));
+    const metricValues: StoredValues[] = metrics.map((metric) => store.numbers(metric.name) ?? allNull(rows));
     return new RunMerge(store.starts(), store.allTimes(), dimensions, metrics, keys, metricValues);
   }
 
@@ -167,11 +168,15 @@ export class RunMerge implements MergedRows {
     const starts = this.starts!;
     const metric = this.metrics[index]!;
     const source = this.metricValues[index]!;
+    const nullValue = source instanceof Int32Array ? INT32_NULL : Number.NaN;
     const fold = metric.fold;
     const values = new Float64Array(to - from);
     for (let row = from; row < to; row++) {
       let value = Number.NaN;
-      for (let at = starts[row]!; at < starts[row + 1]!; at++) value = foldValues(fold, value, source[this.merged[at]!]!);
+      for (let at = starts[row]!; at < starts[row + 1]!; at++) {
+        const partial = source[this.merged[at]!]!;
+        value = foldValues(fold, value, partial === nullValue ? Number.NaN : partial);
+      }
       values[row - from] = value;
     }
     const order = new Uint32Array(values.length);
@@ -189,8 +194,16 @@ function foldValues(fold: MetricFold, left: number, right: number): number {
   return left + right;
 }
 
-function allNull(rows: number): Float64Array {
+function allNull(rows: number): Float64Array<SharedArrayBuffer> {
   return new Float64Array(new SharedArrayBuffer(rows * 8)).fill(Number.NaN);
+}
+
+/** Stored numbers as float64 (NaN for null). A numeric dimension is stored so already; this guards the compare. */
+function float64Of(values: StoredValues | Float64Array): Float64Array {
+  if (values instanceof Float64Array) return values;
+  const wide = new Float64Array(new SharedArrayBuffer(values.length * 8));
+  for (let position = 0; position < values.length; position++) wide[position] = values[position] === INT32_NULL ? Number.NaN : values[position]!;
+  return wide;
 }
 
 function shapeApplies(runs: readonly SortedRun[], dimensions: readonly DimensionSchema[], metrics: readonly IngestionMetric[]): boolean {

@@ -8,6 +8,11 @@
 // round's sorted dictionary, made global at the end), numbers and numeric metrics (float64, NaN for
 // null). A round with multi-value rows or sketch metrics does not (`accepts`); the caller spills it
 // to a run file instead, and reads the stored runs back through `sortedRuns()`.
+//
+// The arrays are as narrow as the values allow, since every byte stored is fresh memory (about half
+// of batch ingestion's page faults on the bench's devops data were this store's): string ids take 1,
+// 2 or 4 bytes as the dictionaries need, and LONG metrics 4 bytes (INT32_NULL for null) while every
+// value fits. A run that needs more widens the column once, copying the rows before it.
 import RoaringModule from 'roaring';
 import type { ColumnData, ColumnType, Dictionary } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
@@ -19,18 +24,27 @@ const { RoaringBitmap32 } = RoaringModule;
 
 type NumericStorage = 'long' | 'float' | 'double';
 
+/** Stored string ids: the narrowest array that holds the largest dictionary so far. */
+export type StoredIds = Uint8Array<SharedArrayBuffer> | Uint16Array<SharedArrayBuffer> | Int32Array<SharedArrayBuffer>;
+
+/** Stored numbers: float64 with NaN for null, or (LONG metrics whose values all fit) int32 with INT32_NULL for null. */
+export type StoredValues = Float64Array<SharedArrayBuffer> | Int32Array<SharedArrayBuffer>;
+
+/** Null in an int32 column of stored numbers (so -2^31 itself is stored as float64). */
+export const INT32_NULL = -0x80000000;
+
 /** A string dimension across the runs: per row the id in its run's dictionary (global after `unite`). */
 interface StoredStrings {
   readonly kind: 'string';
-  ids: Int32Array<SharedArrayBuffer>;
+  ids: StoredIds;
   /** Per run: its sorted dictionary, or null when the run lacked the dimension (every row null). */
   readonly dictionaries: (Dictionary | null)[];
 }
 
-/** A numeric dimension or metric across the runs: float64, NaN for null (and for runs without it). */
+/** A numeric dimension or metric across the runs: NaN or INT32_NULL for null (and for runs without it). */
 interface StoredNumbers {
   readonly kind: NumericStorage;
-  values: Float64Array<SharedArrayBuffer>;
+  values: StoredValues;
 }
 
 type StoredColumn = StoredStrings | StoredNumbers;
@@ -96,7 +110,8 @@ export class RunStore {
           const column = sortedRun.column(name) as Extract<ColumnData, { kind: 'string' }>;
           const target = this.stringColumn(name) ?? this.newStrings(name, run);
           const ids = column.ids;
-          for (let row = 0; row < ids.length; row++) target.ids[start + row] = ids[row]!;
+          const targetIds = this.idsHolding(target, column.dictionary.length);
+          for (let row = 0; row < ids.length; row++) targetIds[start + row] = ids[row]!;
           target.dictionaries[run] = column.dictionary;
         } else if (type === 'LONG' || type === 'FLOAT' || type === 'DOUBLE') {
           this.addNumbers(name, type.toLowerCase() as NumericStorage, sortedRun, start);
@@ -108,15 +123,47 @@ export class RunStore {
     );
   }
 
-  /** A run's numeric column as float64, NaN for null: straight from a run file when it can. */
+  /** A run's numeric column (straight from a run file into float64 storage when it can). */
   private addNumbers(name: string, kind: NumericStorage, sortedRun: SortedRun, start: number): void {
-    const target = this.numberColumn(name, kind).values;
-    if (sortedRun.readNumericInto?.(name, target, start) === true) return;
-    const column = sortedRun.column(name) as Extract<ColumnData, { kind: NumericStorage }>;
-    // A loop, not set(): V8 copies into a SharedArrayBuffer element by element, far slower.
-    const values = column.values;
-    for (let row = 0; row < values.length; row++) target[start + row] = values[row]!;
-    if (column.nulls !== null) for (const row of column.nulls.toUint32Array()) target[start + row] = Number.NaN;
+    const column = this.numberColumn(name, kind, false);
+    if (column.values instanceof Float64Array && sortedRun.readNumericInto?.(name, column.values, start) === true) return;
+    const data = sortedRun.column(name) as Extract<ColumnData, { kind: NumericStorage }>;
+    const values = Float64Array.from(data.values);
+    if (data.nulls !== null) for (const row of data.nulls.toUint32Array()) values[row] = Number.NaN;
+    this.storeNumbers(column, start, values, null);
+  }
+
+  /**
+   * Stores values[order[i]] (values[i] without an order) at start + i, NaN for null: as int32 while
+   * the column is and every value fits, else widening the column to float64 first.
+   */
+  private storeNumbers(column: StoredNumbers, start: number, values: Float64Array, order: Uint32Array | null): void {
+    const count = order === null ? values.length : order.length;
+    let row = 0;
+    if (column.values instanceof Int32Array) {
+      const target = column.values;
+      // Two loops, so the common one has no order test per row.
+      if (order !== null) {
+        for (; row < count; row++) {
+          const value = values[order[row]!]!;
+          if (value === (value | 0) && value !== INT32_NULL) target[start + row] = value;
+          else if (value !== value) target[start + row] = INT32_NULL;
+          else break;
+        }
+      } else {
+        for (; row < count; row++) {
+          const value = values[row]!;
+          if (value === (value | 0) && value !== INT32_NULL) target[start + row] = value;
+          else if (value !== value) target[start + row] = INT32_NULL;
+          else break;
+        }
+      }
+      if (row === count) return;
+      this.widenNumbers(column, start + row);
+    }
+    const target = column.values as Float64Array;
+    if (order !== null) for (; row < count; row++) target[start + row] = values[order[row]!]!;
+    else for (; row < count; row++) target[start + row] = values[row]!;
   }
 
   /**
@@ -135,7 +182,7 @@ export class RunStore {
     for (const [name, column] of this.columns) {
       if (filled.has(name)) continue;
       if (column.kind === 'string') column.dictionaries[run] = null;
-      else column.values.fill(Number.NaN, start, end);
+      else fillNull(column.values, start, end);
     }
   }
 
@@ -150,13 +197,16 @@ export class RunStore {
           rankOf[byRank[rank]!] = rank;
           dictionary[rank] = values[byRank[rank]!]!;
         }
-        const ids = column.ids;
-        for (let row = 0; row < order.length; row++) ids[start + row] = rankOf[keys[order[row]!]!]!;
+        const ids = this.idsHolding(column, dictionary.length);
+        // One loop per id width keeps each loop's stores monomorphic.
+        if (ids instanceof Uint8Array) for (let row = 0; row < order.length; row++) ids[start + row] = rankOf[keys[order[row]!]!]!;
+        else if (ids instanceof Uint16Array) for (let row = 0; row < order.length; row++) ids[start + row] = rankOf[keys[order[row]!]!]!;
+        else for (let row = 0; row < order.length; row++) ids[start + row] = rankOf[keys[order[row]!]!]!;
         column.dictionaries[run] = dictionary;
         return;
       }
       case 'numericDimension': {
-        const target = this.numberColumn(name, storage.storage).values;
+        const target = this.numberColumn(name, storage.storage, false).values as Float64Array;
         const { keys, values } = storage;
         for (let row = 0; row < order.length; row++) {
           const key = keys[order[row]!]!;
@@ -165,12 +215,33 @@ export class RunStore {
         return;
       }
       case 'metric': {
-        const target = this.numberColumn(name, storage.storage).values;
-        const values = storage.values;
-        for (let row = 0; row < order.length; row++) target[start + row] = values[order[row]!]!;
+        if (!(storage.values instanceof Float64Array)) throw new Error('index metric storage is float64');
+        this.storeNumbers(this.numberColumn(name, storage.storage, true), start, storage.values, order);
         return;
       }
     }
+  }
+
+  /** The column's ids, widened first when they cannot hold ids of a dictionary of `dictionarySize`. */
+  private idsHolding(column: StoredStrings, dictionarySize: number): StoredIds {
+    const width = idWidthFor(dictionarySize);
+    if (width > column.ids.BYTES_PER_ELEMENT) {
+      const wider = sharedIds(width, this.capacity);
+      copyRows(wider, column.ids, this.rows);
+      column.ids = wider;
+    }
+    return column.ids;
+  }
+
+  /** Turns an int32 column into float64 (INT32_NULL becoming NaN), keeping rows [0, rows). */
+  private widenNumbers(column: StoredNumbers, rows: number): void {
+    const narrow = column.values;
+    const wide = new Float64Array(new SharedArrayBuffer(this.capacity * 8));
+    for (let row = 0; row < rows; row++) {
+      const value = narrow[row]!;
+      wide[row] = value === INT32_NULL ? Number.NaN : value;
+    }
+    column.values = wide;
   }
 
   private stringColumn(name: string): StoredStrings | null {
@@ -178,19 +249,21 @@ export class RunStore {
     return column !== undefined && column.kind === 'string' ? column : null;
   }
 
-  /** A string column first seen in run `run`: the runs before it lacked it. */
+  /** A string column first seen in run `run`: the runs before it lacked it. Ids start 1 byte wide. */
   private newStrings(name: string, run: number): StoredStrings {
-    const column: StoredStrings = { kind: 'string', ids: new Int32Array(new SharedArrayBuffer(this.capacity * 4)), dictionaries: new Array<Dictionary | null>(run).fill(null) };
+    const column: StoredStrings = { kind: 'string', ids: sharedIds(1, this.capacity), dictionaries: new Array<Dictionary | null>(run).fill(null) };
     this.columns.set(name, column);
     return column;
   }
 
-  private numberColumn(name: string, kind: NumericStorage): StoredNumbers {
+  /** The numeric column `name`, created when new: as int32 when `compact` and LONG (metrics), else float64. */
+  private numberColumn(name: string, kind: NumericStorage, compact: boolean): StoredNumbers {
     const existing = this.columns.get(name);
     if (existing !== undefined && existing.kind !== 'string') return existing;
-    const column: StoredNumbers = { kind, values: new Float64Array(new SharedArrayBuffer(this.capacity * 8)) };
+    const values = compact && kind === 'long' ? new Int32Array(new SharedArrayBuffer(this.capacity * 4)) : new Float64Array(new SharedArrayBuffer(this.capacity * 8));
+    const column: StoredNumbers = { kind, values };
     // Rows of earlier runs that lacked it are null.
-    column.values.fill(Number.NaN, 0, this.rows);
+    fillNull(values, 0, this.rows);
     this.columns.set(name, column);
     return column;
   }
@@ -200,14 +273,13 @@ export class RunStore {
     times.set(this.times.subarray(0, this.rows));
     this.times = times;
     for (const [, column] of this.columns) {
-      // Loops, not set(): V8 copies into a SharedArrayBuffer element by element, far slower.
       if (column.kind === 'string') {
-        const ids = new Int32Array(new SharedArrayBuffer(capacity * 4));
-        for (let row = 0; row < this.rows; row++) ids[row] = column.ids[row]!;
+        const ids = sharedIds(column.ids.BYTES_PER_ELEMENT as 1 | 2 | 4, capacity);
+        copyRows(ids, column.ids, this.rows);
         column.ids = ids;
       } else {
-        const values = new Float64Array(new SharedArrayBuffer(capacity * 8));
-        for (let row = 0; row < this.rows; row++) values[row] = column.values[row]!;
+        const values = column.values instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(capacity * 4)) : new Float64Array(new SharedArrayBuffer(capacity * 8));
+        copyRows(values, column.values, this.rows);
         column.values = values;
       }
     }
@@ -229,8 +301,8 @@ export class RunStore {
     return this.columns.get(name)?.kind;
   }
 
-  /** A numeric column's values, all runs (shared; NaN for null). */
-  numbers(name: string): Float64Array<SharedArrayBuffer> | undefined {
+  /** A numeric column's values, all runs (shared; NaN, or INT32_NULL in an int32 column, for null). */
+  numbers(name: string): StoredValues | undefined {
     const column = this.columns.get(name);
     return column === undefined || column.kind === 'string' ? undefined : column.values.subarray(0, this.rows);
   }
@@ -239,10 +311,11 @@ export class RunStore {
    * A string column with ids into `dictionary` (the sorted union of the runs' dictionaries, null
    * first when present), made global in place: call once, after the last add. Undefined when no run had it.
    */
-  unitedStrings(name: string): { dictionary: Dictionary; ids: Int32Array<SharedArrayBuffer> } | undefined {
+  unitedStrings(name: string): { dictionary: Dictionary; ids: StoredIds } | undefined {
     const column = this.stringColumn(name);
     if (column === null) return undefined;
     const dictionary = unionOfSorted(column.dictionaries.map((runDictionary) => runDictionary ?? [null]));
+    this.idsHolding(column, dictionary.length);
     column.dictionaries.forEach((runDictionary, run) => {
       const from = this.runStarts[run]!;
       const to = this.runStarts[run + 1]!;
@@ -270,10 +343,12 @@ export class RunStore {
       if (dictionary === null) return undefined;
       return { kind: 'string', multiValue: false, dictionary, ids: Uint32Array.from(column.ids.subarray(from, to)) };
     }
-    const values = Float64Array.from(column.values.subarray(from, to));
+    const stored = column.values.subarray(from, to);
+    const values = Float64Array.from(stored);
     const nullRows: number[] = [];
+    const nullValue = stored instanceof Int32Array ? INT32_NULL : Number.NaN;
     for (let row = 0; row < values.length; row++) {
-      if (values[row] !== values[row]) {
+      if (values[row] !== values[row] || values[row] === nullValue) {
         nullRows.push(row);
         values[row] = 0;
       }
@@ -314,6 +389,27 @@ class StoredRun implements SortedRun {
   }
 
   close(): void {}
+}
+
+/** Bytes per id for a dictionary of `size` values. */
+function idWidthFor(size: number): 1 | 2 | 4 {
+  return size <= 0x100 ? 1 : size <= 0x10000 ? 2 : 4;
+}
+
+function sharedIds(width: 1 | 2 | 4, capacity: number): StoredIds {
+  const buffer = new SharedArrayBuffer(capacity * width);
+  return width === 1 ? new Uint8Array(buffer) : width === 2 ? new Uint16Array(buffer) : new Int32Array(buffer);
+}
+
+/** target[0, rows) = source[0, rows): a loop (copying into shared memory with set() has been slow). */
+function copyRows(target: StoredIds | StoredValues, source: StoredIds | StoredValues, rows: number): void {
+  for (let row = 0; row < rows; row++) target[row] = source[row]!;
+}
+
+/** Marks rows [from, to) of stored numbers null. */
+function fillNull(values: StoredValues, from: number, to: number): void {
+  if (values instanceof Int32Array) values.fill(INT32_NULL, from, to);
+  else values.fill(Number.NaN, from, to);
 }
 
 /** The sorted union of sorted dictionaries (null first). */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ColumnStorage } from '../../realtime/column-gather.js';
-import { RunStore } from '../../realtime/run-store.js';
+import { INT32_NULL, RunStore } from '../../realtime/run-store.js';
 import type { ColumnSource } from '../../realtime/sorted-index-rows.js';
 
 /** A source over index-like storage, read in the given order. */
@@ -16,6 +16,18 @@ function source(name: string, storage: ColumnStorage, order: number[]): ColumnSo
 function strings(keys: number[], values: (string | null)[], byRank: number[]): ColumnStorage {
   return { kind: 'stringDimension', keys: Int32Array.from(keys), values, lists: [], byRank: Int32Array.from(byRank) };
 }
+
+/** Stored numbers with null as NaN, whatever the storage. */
+function numbersOf(store: RunStore, name: string): number[] {
+  return [...store.numbers(name)!].map((value) => (store.numbers(name) instanceof Int32Array && value === INT32_NULL ? Number.NaN : value));
+}
+
+function metric(values: number[]): ColumnStorage {
+  return { kind: 'metric', storage: 'long', values: Float64Array.from(values) };
+}
+
+/** Rows in index order [0, n). */
+const inOrder = (rows: number): number[] => Array.from({ length: rows }, (_, row) => row);
 
 const absent = (name: string, rows: number): ColumnSource => ({
   name,
@@ -48,8 +60,11 @@ test('runs go in end to end, grow past the hint, and unite their dictionaries', 
   assert.deepEqual([...city.ids].map((id) => city.dictionary[id]), ['Paris', 'Lima', null, 'Oslo', 'Lima']);
   const tag = store.unitedStrings('tag')!;
   assert.deepEqual([...tag.ids].map((id) => tag.dictionary[id]), [null, null, null, 'x', 'x']);
-  assert.deepEqual([...store.numbers('added')!], [7, Number.NaN, 5, 1, 2]);
-  assert.deepEqual([...store.numbers('level')!], [2.5, Number.NaN, -1, 4, Number.NaN]);
+  // A LONG metric whose values fit is stored as int32; a numeric dimension stays float64.
+  assert.ok(store.numbers('added') instanceof Int32Array);
+  assert.deepEqual(numbersOf(store, 'added'), [7, Number.NaN, 5, 1, 2]);
+  assert.ok(store.numbers('level') instanceof Float64Array);
+  assert.deepEqual(numbersOf(store, 'level'), [2.5, Number.NaN, -1, 4, Number.NaN]);
   assert.equal(store.unitedStrings('missing'), undefined);
   assert.equal(store.kindOf('level'), 'double');
 });
@@ -80,4 +95,46 @@ test('multi-value rows and sketch metrics do not go in', () => {
   const sketch: ColumnSource = { name: 'users', produce: () => ({ kind: 'hyperUnique', values: [new Uint8Array(0)] }), gather: null };
   assert.equal(RunStore.accepts([sketch]), false);
   assert.equal(RunStore.accepts([absent('city', 1), source('city2', strings([1], [null, 'a'], [0, 1]), [0])]), true);
+});
+
+test('string ids widen from 1 to 2 to 4 bytes as dictionaries grow, in a later run or when united', () => {
+  const names = (count: number, prefix: string): string[] => Array.from({ length: count }, (_, index) => `${prefix}${String(index).padStart(6, '0')}`);
+  /** A run of one row per value, keys 1..n over values [null, ...]. */
+  const run = (values: string[]): ColumnSource =>
+    source('key', strings(values.map((_, index) => index + 1), [null, ...values], inOrder(values.length + 1)), inOrder(values.length));
+  const store = new RunStore(8);
+  const runs = [names(200, 'a'), names(200, 'b'), names(300, 'c'), names(70_000, 'd')];
+  for (const values of runs) store.add(new Float64Array(values.length), [run(values)], 100_000);
+  const united = store.unitedStrings('key')!;
+  assert.ok(united.ids instanceof Int32Array, 'a 70,000-value run needs 4-byte ids');
+  assert.deepEqual([...united.ids].map((id) => united.dictionary[id]), runs.flat());
+
+  // Two runs of 200 values each fit 1-byte ids, their union of 400 does not.
+  const small = new RunStore(8);
+  for (const values of runs.slice(0, 2)) small.add(new Float64Array(values.length), [run(values)], 1000);
+  const smallUnited = small.unitedStrings('key')!;
+  assert.ok(smallUnited.ids instanceof Uint16Array);
+  assert.deepEqual([...smallUnited.ids].map((id) => smallUnited.dictionary[id]), runs.slice(0, 2).flat());
+});
+
+test('a LONG metric widens to float64 at the first value int32 cannot hold, keeping every value and null', () => {
+  for (const misfit of [2 ** 31, -(2 ** 31), 2 ** 53, -3e12]) {
+    const store = new RunStore(4);
+    store.add(Float64Array.from([1, 2, 3]), [source('added', metric([5, Number.NaN, -7]), [0, 1, 2])], 4);
+    // The misfit comes mid-run, after a null and a value that fit.
+    store.add(Float64Array.from([4, 5, 6, 7]), [source('added', metric([Number.NaN, 8, misfit, 9]), [0, 1, 2, 3])], 4);
+    store.add(Float64Array.from([8]), [source('other', metric([1]), [0])], 4);
+    assert.ok(store.numbers('added') instanceof Float64Array, `${misfit} widens the column`);
+    assert.deepEqual(numbersOf(store, 'added'), [5, Number.NaN, -7, Number.NaN, 8, misfit, 9, Number.NaN]);
+    const [, second] = store.sortedRuns();
+    const added = second!.column('added');
+    assert.ok(added !== undefined && added.kind === 'long');
+    assert.deepEqual([...added.values], [0, 8, misfit, 9]);
+    assert.deepEqual([...added.nulls!.toUint32Array()], [0]);
+  }
+  // Values at the int32 edges that fit stay int32.
+  const edges = new RunStore(4);
+  edges.add(Float64Array.from([1, 2, 3]), [source('added', metric([2 ** 31 - 1, -(2 ** 31) + 1, Number.NaN]), [0, 1, 2])], 4);
+  assert.ok(edges.numbers('added') instanceof Int32Array);
+  assert.deepEqual(numbersOf(edges, 'added'), [2 ** 31 - 1, -(2 ** 31) + 1, Number.NaN]);
 });
