@@ -49,6 +49,21 @@ export interface GroupedAccumulator {
    */
   readonly foldKey?: string;
   follow?(leader: GroupedAccumulator): void;
+  /**
+   * Optional, for engines that fold several sums in one pass over the rows (dense-sums.ts): when
+   * every row adds its value to its group (a sum over float64 values without nulls), this
+   * accumulator's input and per-group state, sized for groups below `groupCount`; else null. The
+   * engine then adds row r's value to sums[group] itself and marks the groups it touched in `seen`.
+   */
+  denseSum?(groupCount: number): DenseSum | null;
+}
+
+/** See GroupedAccumulator.denseSum. */
+export interface DenseSum {
+  readonly values: Float64Array;
+  readonly sums: Float64Array;
+  /** 1 for a group that folded a row; the engine sets it. */
+  readonly seen: Uint8Array;
 }
 
 /**

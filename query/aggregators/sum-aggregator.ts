@@ -2,7 +2,7 @@
 // saw only nulls or no rows (SQL-compatible null handling). longSum truncates each input to an
 // integer (Druid reads the column as long); sums are held in float64, exact up to 2^53.
 import type { QueryableSegment } from '../queryable-segment.js';
-import type { AggregatorFactory, GroupedAccumulator } from './aggregator-factory.js';
+import type { AggregatorFactory, DenseSum, GroupedAccumulator } from './aggregator-factory.js';
 import type { JsonObject } from './json-fields.js';
 import { numericInput, type DictionaryNumericInput, type NumericInput, type RowNumericInput } from './numeric-input.js';
 import { compareNullableNumbers, finalizeNumber, type NumericValueType } from './numeric-value-type.js';
@@ -56,6 +56,13 @@ class SumAccumulator implements GroupedAccumulator {
     const input = this.input;
     if (input.kind === 'dictionary') this.sumDictionary(input, rows, groups, length);
     else if (input.kind === 'rows') this.sumRows(input, rows, groups, length);
+  }
+
+  denseSum(groupCount: number): DenseSum | null {
+    const input = this.input;
+    if (input.kind !== 'rows' || input.nulls !== null || !(input.values instanceof Float64Array)) return null;
+    if (groupCount > this.state.values.length) this.state.grow(groupCount);
+    return { values: input.values, sums: this.state.values, seen: this.state.seen };
   }
 
   aggregateRange(startRow: number, groups: Uint32Array, length: number, groupCount: number): void {
