@@ -1,6 +1,7 @@
 // Batch ingestion in isolation: the bench's index_parallel spec for a cached dataset, run straight
 // through runBatchIngestion (no HTTP, deep storage or metadata), timed per phase-free wall clock.
-//   npx tsx bench/ingestion-profile.ts [events|devops] [--rollup] [--runs N] [--max-rows-in-memory N]
+//   npx tsx bench/ingestion-profile.ts [events|devops] [--rollup] [--runs N] [--max-rows-in-memory N] [--full]
+// (--full: the bench's default-scale datasets, 10 M events or 1,000 hosts × 24 h; else 1 M / 100 hosts.)
 // With --end-to-end it instead starts `sediment start --no-sample` in a child process (as the bench
 // does) and times HTTP submit → task SUCCESS (published) and → queryable, plus the task's own
 // durationMs, so the gap between isolated and end-to-end ingestion can be attributed.
@@ -32,8 +33,9 @@ function stringOption(name: string): string | null {
 async function datasetOf(name: string): Promise<Dataset> {
   const cacheDir = join(projectRoot, 'bench', 'data');
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  if (name === 'devops') return devopsDataset(cacheDir, { hosts: 100, hours: 24, seed: 42 }, log);
-  return eventsDataset(cacheDir, { rows: 1_000_000, seed: 42 }, log);
+  const full = process.argv.includes('--full');
+  if (name === 'devops') return devopsDataset(cacheDir, { hosts: full ? 1000 : 100, hours: 24, seed: 42 }, log);
+  return eventsDataset(cacheDir, { rows: full ? 10_000_000 : 1_000_000, seed: 42 }, log);
 }
 
 function rateLine(rows: number, seconds: number): string {
