@@ -6,15 +6,28 @@ import RoaringModule from 'roaring';
 import { allocateIds, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
 import type { ScratchMemory } from '../segment-format/scratch-memory.js';
 
-/** Null in int32 LONG storage (RunStore's INT32_NULL; repeated here so workers need not load the store). */
-const INT32_NULL = -0x80000000;
+/** LONG metric values held in integers as narrow as they allow (RunStore), each type's null below. */
+export type IntegerValues = Uint8Array | Uint16Array | Int32Array;
+
+/** Null in integer LONG storage: the one value of the type that is not stored as itself. */
+export const UINT8_NULL = 0xff;
+export const UINT16_NULL = 0xffff;
+export const INT32_NULL = -0x80000000;
+
+/** The value that stands for null in these stored numbers (NaN in float64). */
+export function storedNullOf(values: IntegerValues | Float64Array): number {
+  if (values instanceof Uint8Array) return UINT8_NULL;
+  if (values instanceof Uint16Array) return UINT16_NULL;
+  if (values instanceof Int32Array) return INT32_NULL;
+  return Number.NaN;
+}
 
 const { RoaringBitmap32 } = RoaringModule;
 
 /** One index column's storage; arrays hold at least every row the order names. */
 export type ColumnStorage =
-  /** A numeric metric: NaN stands for null, or in int32 values (LONG only, see RunStore) INT32_NULL. */
-  | { readonly kind: 'metric'; readonly storage: 'long' | 'float' | 'double'; readonly values: Float64Array | Int32Array }
+  /** A numeric metric: NaN stands for null, or in integer values (LONG only, see RunStore) storedNullOf(values). */
+  | { readonly kind: 'metric'; readonly storage: 'long' | 'float' | 'double'; readonly values: Float64Array | IntegerValues }
   /** A numeric dimension: row keys into `values`; key 0 is null. */
   | { readonly kind: 'numericDimension'; readonly storage: 'long' | 'float' | 'double'; readonly keys: Int32Array; readonly values: readonly number[] }
   /**
@@ -38,7 +51,7 @@ export type ColumnStorage =
 export function gatherColumn(storage: ColumnStorage, order: Uint32Array, scratch?: ScratchMemory): ColumnData {
   switch (storage.kind) {
     case 'metric':
-      return storage.values instanceof Int32Array ? gatherInt32Longs(storage.values, order, scratch) : gatherMetric(storage.storage, storage.values, order, scratch);
+      return storage.values instanceof Float64Array ? gatherMetric(storage.storage, storage.values, order, scratch) : gatherIntegerLongs(storage.values, order, scratch);
     case 'numericDimension':
       return gatherNumericDimension(storage.storage, storage.keys, storage.values, order);
     case 'stringDimension':
@@ -74,19 +87,20 @@ function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, o
   return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
 }
 
-/** A LONG metric stored as int32 (INT32_NULL for null, see RunStore). */
-function gatherInt32Longs(source: Int32Array, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
+/** A LONG metric stored in integers (see RunStore), storedNullOf(source) for null. */
+function gatherIntegerLongs(source: IntegerValues, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
   const values = scratch === undefined ? new Float64Array(order.length) : scratch.float64('gatheredValues', order.length);
+  const nullValue = storedNullOf(source);
   let anyNull = false;
   for (let index = 0; index < order.length; index++) {
     const value = source[order[index]!]!;
     values[index] = value;
-    if (value === INT32_NULL) anyNull = true;
+    if (value === nullValue) anyNull = true;
   }
   let nullRows: number[] | null = null;
   if (anyNull) {
     for (let index = 0; index < order.length; index++) {
-      if (values[index] !== INT32_NULL) continue;
+      if (values[index] !== nullValue) continue;
       (nullRows ??= []).push(index);
       values[index] = 0;
     }

@@ -1,8 +1,8 @@
 // The final merge of batch ingestion's sorted runs, done on columns. The runs are laid end to end in
 // one shared array per column by a RunStore (SharedArrayBuffers, so the ingestion workers read them in
 // place): string dimensions as ids into the sorted union of the runs' dictionaries, numeric
-// dimensions and metrics as float64 with NaN for null (LONG metrics as int32 while their values fit,
-// INT32_NULL for null). A k-way heap merge over the runs then yields
+// dimensions and metrics as float64 with NaN for null (LONG metrics in 1-, 2- or 4-byte integers while
+// their values fit, see storedNullOf). A k-way heap merge over the runs then yields
 // the merged order as positions into those arrays, and each final segment's columns are gathered
 // along that order by the workers that encode them (gatherColumn), as columns of the in-memory
 // index are. Only under rollup, where equal keys fold, are metric columns folded here.
@@ -14,11 +14,11 @@
 import RoaringModule from 'roaring';
 import { assert } from '../cluster/errors.js';
 import type { ColumnData, Dictionary } from '../segment-format/columns.js';
-import { gatherColumn, type ColumnStorage } from './column-gather.js';
 import type { DimensionSchema } from './dimensions-spec.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
 import type { SortedRun } from './run-file.js';
-import { INT32_NULL, RunStore, type StoredIds, type StoredValues } from './run-store.js';
+import { gatherColumn, storedNullOf, type ColumnStorage } from './column-gather.js';
+import { RunStore, type StoredIds, type StoredValues } from './run-store.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
 const { RoaringBitmap32 } = RoaringModule;
@@ -66,7 +66,7 @@ export class RunMerge implements MergedRows {
     private readonly dimensions: readonly DimensionSchema[],
     private readonly metrics: readonly IngestionMetric[],
     private readonly keys: readonly DimensionKeys[],
-    /** Per metric, per position: the partial value, NaN (or INT32_NULL, in int32 storage) for null. Shared. */
+    /** Per metric, per position: the partial value, storedNullOf(values) for null. Shared. */
     private readonly metricValues: readonly StoredValues[],
   ) {}
 
@@ -168,7 +168,7 @@ export class RunMerge implements MergedRows {
     const starts = this.starts!;
     const metric = this.metrics[index]!;
     const source = this.metricValues[index]!;
-    const nullValue = source instanceof Int32Array ? INT32_NULL : Number.NaN;
+    const nullValue = storedNullOf(source);
     const fold = metric.fold;
     const values = new Float64Array(to - from);
     for (let row = from; row < to; row++) {
@@ -202,7 +202,8 @@ function allNull(rows: number): Float64Array<SharedArrayBuffer> {
 function float64Of(values: StoredValues | Float64Array): Float64Array {
   if (values instanceof Float64Array) return values;
   const wide = new Float64Array(new SharedArrayBuffer(values.length * 8));
-  for (let position = 0; position < values.length; position++) wide[position] = values[position] === INT32_NULL ? Number.NaN : values[position]!;
+  const nullValue = storedNullOf(values);
+  for (let position = 0; position < values.length; position++) wide[position] = values[position] === nullValue ? Number.NaN : values[position]!;
   return wide;
 }
 

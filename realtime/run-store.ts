@@ -11,12 +11,13 @@
 //
 // The arrays are as narrow as the values allow, since every byte stored is fresh memory (about half
 // of batch ingestion's page faults on the bench's devops data were this store's): string ids take 1,
-// 2 or 4 bytes as the dictionaries need, and LONG metrics 4 bytes (INT32_NULL for null) while every
-// value fits. A run that needs more widens the column once, copying the rows before it.
+// 2 or 4 bytes as the dictionaries need, and LONG metrics 1, 2 or 4 bytes while every value fits
+// (each integer type's null is the one value it cannot store as itself, see storedNullOf). A run that
+// needs more widens the column, copying the rows before it.
 import RoaringModule from 'roaring';
 import type { ColumnData, ColumnType, Dictionary } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
-import type { ColumnStorage } from './column-gather.js';
+import { INT32_NULL, storedNullOf, UINT16_NULL, UINT8_NULL, type ColumnStorage } from './column-gather.js';
 import type { SortedRun } from './run-file.js';
 import type { ColumnSource } from './sorted-index-rows.js';
 
@@ -27,11 +28,11 @@ type NumericStorage = 'long' | 'float' | 'double';
 /** Stored string ids: the narrowest array that holds the largest dictionary so far. */
 export type StoredIds = Uint8Array<SharedArrayBuffer> | Uint16Array<SharedArrayBuffer> | Int32Array<SharedArrayBuffer>;
 
-/** Stored numbers: float64 with NaN for null, or (LONG metrics whose values all fit) int32 with INT32_NULL for null. */
-export type StoredValues = Float64Array<SharedArrayBuffer> | Int32Array<SharedArrayBuffer>;
-
-/** Null in an int32 column of stored numbers (so -2^31 itself is stored as float64). */
-export const INT32_NULL = -0x80000000;
+/**
+ * Stored numbers: float64 with NaN for null, or (LONG metrics whose values all fit) 1-, 2- or 4-byte
+ * integers with storedNullOf(values) for null.
+ */
+export type StoredValues = Float64Array<SharedArrayBuffer> | Uint8Array<SharedArrayBuffer> | Uint16Array<SharedArrayBuffer> | Int32Array<SharedArrayBuffer>;
 
 /** A string dimension across the runs: per row the id in its run's dictionary (global after `unite`). */
 interface StoredStrings {
@@ -41,7 +42,7 @@ interface StoredStrings {
   readonly dictionaries: (Dictionary | null)[];
 }
 
-/** A numeric dimension or metric across the runs: NaN or INT32_NULL for null (and for runs without it). */
+/** A numeric dimension or metric across the runs: null (see StoredValues) for runs without it too. */
 interface StoredNumbers {
   readonly kind: NumericStorage;
   values: StoredValues;
@@ -134,36 +135,20 @@ export class RunStore {
   }
 
   /**
-   * Stores values[order[i]] (values[i] without an order) at start + i, NaN for null: as int32 while
-   * the column is and every value fits, else widening the column to float64 first.
+   * Stores values[order[i]] (values[i] without an order) at start + i, NaN for null: in the column's
+   * integer type while every value fits, widening the column at the first that does not.
    */
   private storeNumbers(column: StoredNumbers, start: number, values: Float64Array, order: Uint32Array | null): void {
-    const count = order === null ? values.length : order.length;
-    let row = 0;
-    if (column.values instanceof Int32Array) {
+    const rows = order ?? identityOrder(values.length);
+    for (let row = 0; row < rows.length; ) {
       const target = column.values;
-      // Two loops, so the common one has no order test per row.
-      if (order !== null) {
-        for (; row < count; row++) {
-          const value = values[order[row]!]!;
-          if (value === (value | 0) && value !== INT32_NULL) target[start + row] = value;
-          else if (value !== value) target[start + row] = INT32_NULL;
-          else break;
-        }
-      } else {
-        for (; row < count; row++) {
-          const value = values[row]!;
-          if (value === (value | 0) && value !== INT32_NULL) target[start + row] = value;
-          else if (value !== value) target[start + row] = INT32_NULL;
-          else break;
-        }
-      }
-      if (row === count) return;
-      this.widenNumbers(column, start + row);
+      // One loop per storage type keeps each loop's stores monomorphic.
+      if (target instanceof Float64Array) row = storeFloat64(target, start, values, rows, row);
+      else if (target instanceof Uint8Array) row = storeUint8(target, start, values, rows, row);
+      else if (target instanceof Uint16Array) row = storeUint16(target, start, values, rows, row);
+      else row = storeInt32(target, start, values, rows, row);
+      if (row < rows.length) this.widenNumbers(column, start + row, values[rows[row]!]!);
     }
-    const target = column.values as Float64Array;
-    if (order !== null) for (; row < count; row++) target[start + row] = values[order[row]!]!;
-    else for (; row < count; row++) target[start + row] = values[row]!;
   }
 
   /**
@@ -233,13 +218,18 @@ export class RunStore {
     return column.ids;
   }
 
-  /** Turns an int32 column into float64 (INT32_NULL becoming NaN), keeping rows [0, rows). */
-  private widenNumbers(column: StoredNumbers, rows: number): void {
+  /**
+   * Moves an integer column to the narrowest storage that also holds `value` (which its own cannot),
+   * keeping rows [0, rows) and their nulls.
+   */
+  private widenNumbers(column: StoredNumbers, rows: number, value: number): void {
     const narrow = column.values;
-    const wide = new Float64Array(new SharedArrayBuffer(this.capacity * 8));
+    const wide = numbersOfType(storageHolding(value), this.capacity);
+    const narrowNull = storedNullOf(narrow);
+    const wideNull = storedNullOf(wide);
     for (let row = 0; row < rows; row++) {
-      const value = narrow[row]!;
-      wide[row] = value === INT32_NULL ? Number.NaN : value;
+      const stored = narrow[row]!;
+      wide[row] = stored === narrowNull ? wideNull : stored;
     }
     column.values = wide;
   }
@@ -256,11 +246,11 @@ export class RunStore {
     return column;
   }
 
-  /** The numeric column `name`, created when new: as int32 when `compact` and LONG (metrics), else float64. */
+  /** The numeric column `name`, created when new: in 1-byte integers when `compact` and LONG (metrics), else float64. */
   private numberColumn(name: string, kind: NumericStorage, compact: boolean): StoredNumbers {
     const existing = this.columns.get(name);
     if (existing !== undefined && existing.kind !== 'string') return existing;
-    const values = compact && kind === 'long' ? new Int32Array(new SharedArrayBuffer(this.capacity * 4)) : new Float64Array(new SharedArrayBuffer(this.capacity * 8));
+    const values = numbersOfType(compact && kind === 'long' ? 'u8' : 'f64', this.capacity);
     const column: StoredNumbers = { kind, values };
     // Rows of earlier runs that lacked it are null.
     fillNull(values, 0, this.rows);
@@ -278,7 +268,7 @@ export class RunStore {
         copyRows(ids, column.ids, this.rows);
         column.ids = ids;
       } else {
-        const values = column.values instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(capacity * 4)) : new Float64Array(new SharedArrayBuffer(capacity * 8));
+        const values = numbersOfType(storageTypeOf(column.values), capacity);
         copyRows(values, column.values, this.rows);
         column.values = values;
       }
@@ -301,7 +291,7 @@ export class RunStore {
     return this.columns.get(name)?.kind;
   }
 
-  /** A numeric column's values, all runs (shared; NaN, or INT32_NULL in an int32 column, for null). */
+  /** A numeric column's values, all runs (shared; null as storedNullOf(values)). */
   numbers(name: string): StoredValues | undefined {
     const column = this.columns.get(name);
     return column === undefined || column.kind === 'string' ? undefined : column.values.subarray(0, this.rows);
@@ -346,7 +336,7 @@ export class RunStore {
     const stored = column.values.subarray(from, to);
     const values = Float64Array.from(stored);
     const nullRows: number[] = [];
-    const nullValue = stored instanceof Int32Array ? INT32_NULL : Number.NaN;
+    const nullValue = storedNullOf(stored);
     for (let row = 0; row < values.length; row++) {
       if (values[row] !== values[row] || values[row] === nullValue) {
         nullRows.push(row);
@@ -408,8 +398,78 @@ function copyRows(target: StoredIds | StoredValues, source: StoredIds | StoredVa
 
 /** Marks rows [from, to) of stored numbers null. */
 function fillNull(values: StoredValues, from: number, to: number): void {
-  if (values instanceof Int32Array) values.fill(INT32_NULL, from, to);
-  else values.fill(Number.NaN, from, to);
+  values.fill(storedNullOf(values), from, to);
+}
+
+type StorageType = 'u8' | 'u16' | 'i32' | 'f64';
+
+function storageTypeOf(values: StoredValues): StorageType {
+  return values instanceof Uint8Array ? 'u8' : values instanceof Uint16Array ? 'u16' : values instanceof Int32Array ? 'i32' : 'f64';
+}
+
+function numbersOfType(type: StorageType, capacity: number): StoredValues {
+  if (type === 'u8') return new Uint8Array(new SharedArrayBuffer(capacity));
+  if (type === 'u16') return new Uint16Array(new SharedArrayBuffer(capacity * 2));
+  if (type === 'i32') return new Int32Array(new SharedArrayBuffer(capacity * 4));
+  return new Float64Array(new SharedArrayBuffer(capacity * 8));
+}
+
+/** The narrowest storage that holds `value` as itself (its null excepted). */
+function storageHolding(value: number): StorageType {
+  if (value >>> 0 === value) {
+    if (value < UINT8_NULL) return 'u8';
+    if (value < UINT16_NULL) return 'u16';
+  }
+  return value === (value | 0) && value !== INT32_NULL ? 'i32' : 'f64';
+}
+
+let identity = new Uint32Array(0);
+
+/** [0, 1, ..., length - 1] (shared scratch: read it before asking again). */
+function identityOrder(length: number): Uint32Array {
+  if (identity.length < length) {
+    identity = new Uint32Array(length);
+    for (let row = 0; row < length; row++) identity[row] = row;
+  }
+  return identity.subarray(0, length);
+}
+
+// store*: rows[from..] of values into target from start + from, until a value the type cannot hold
+// (returned: where to go on after widening) or the end. NaN is null.
+
+function storeUint8(target: Uint8Array, start: number, values: Float64Array, rows: Uint32Array, from: number): number {
+  for (let row = from; row < rows.length; row++) {
+    const value = values[rows[row]!]!;
+    if (value >>> 0 === value && value < UINT8_NULL) target[start + row] = value;
+    else if (value !== value) target[start + row] = UINT8_NULL;
+    else return row;
+  }
+  return rows.length;
+}
+
+function storeUint16(target: Uint16Array, start: number, values: Float64Array, rows: Uint32Array, from: number): number {
+  for (let row = from; row < rows.length; row++) {
+    const value = values[rows[row]!]!;
+    if (value >>> 0 === value && value < UINT16_NULL) target[start + row] = value;
+    else if (value !== value) target[start + row] = UINT16_NULL;
+    else return row;
+  }
+  return rows.length;
+}
+
+function storeInt32(target: Int32Array, start: number, values: Float64Array, rows: Uint32Array, from: number): number {
+  for (let row = from; row < rows.length; row++) {
+    const value = values[rows[row]!]!;
+    if (value === (value | 0) && value !== INT32_NULL) target[start + row] = value;
+    else if (value !== value) target[start + row] = INT32_NULL;
+    else return row;
+  }
+  return rows.length;
+}
+
+function storeFloat64(target: Float64Array, start: number, values: Float64Array, rows: Uint32Array, from: number): number {
+  for (let row = from; row < rows.length; row++) target[start + row] = values[rows[row]!]!;
+  return rows.length;
 }
 
 /** The sorted union of sorted dictionaries (null first). */

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ColumnStorage } from '../../realtime/column-gather.js';
-import { INT32_NULL, RunStore } from '../../realtime/run-store.js';
+import { storedNullOf } from '../../realtime/column-gather.js';
+import { RunStore } from '../../realtime/run-store.js';
 import type { ColumnSource } from '../../realtime/sorted-index-rows.js';
 
 /** A source over index-like storage, read in the given order. */
@@ -19,7 +20,9 @@ function strings(keys: number[], values: (string | null)[], byRank: number[]): C
 
 /** Stored numbers with null as NaN, whatever the storage. */
 function numbersOf(store: RunStore, name: string): number[] {
-  return [...store.numbers(name)!].map((value) => (store.numbers(name) instanceof Int32Array && value === INT32_NULL ? Number.NaN : value));
+  const values = store.numbers(name)!;
+  const nullValue = storedNullOf(values);
+  return [...values].map((value) => (value === nullValue ? Number.NaN : value));
 }
 
 function metric(values: number[]): ColumnStorage {
@@ -60,8 +63,8 @@ test('runs go in end to end, grow past the hint, and unite their dictionaries', 
   assert.deepEqual([...city.ids].map((id) => city.dictionary[id]), ['Paris', 'Lima', null, 'Oslo', 'Lima']);
   const tag = store.unitedStrings('tag')!;
   assert.deepEqual([...tag.ids].map((id) => tag.dictionary[id]), [null, null, null, 'x', 'x']);
-  // A LONG metric whose values fit is stored as int32; a numeric dimension stays float64.
-  assert.ok(store.numbers('added') instanceof Int32Array);
+  // A LONG metric whose values fit is stored in narrow integers; a numeric dimension stays float64.
+  assert.ok(store.numbers('added') instanceof Uint8Array);
   assert.deepEqual(numbersOf(store, 'added'), [7, Number.NaN, 5, 1, 2]);
   assert.ok(store.numbers('level') instanceof Float64Array);
   assert.deepEqual(numbersOf(store, 'level'), [2.5, Number.NaN, -1, 4, Number.NaN]);
@@ -117,24 +120,38 @@ test('string ids widen from 1 to 2 to 4 bytes as dictionaries grow, in a later r
   assert.deepEqual([...smallUnited.ids].map((id) => smallUnited.dictionary[id]), runs.slice(0, 2).flat());
 });
 
-test('a LONG metric widens to float64 at the first value int32 cannot hold, keeping every value and null', () => {
-  for (const misfit of [2 ** 31, -(2 ** 31), 2 ** 53, -3e12]) {
+test('a LONG metric widens to the narrowest storage that holds each value, keeping every value and null', () => {
+  const cases: [misfit: number, storage: string][] = [
+    [255, 'Uint16Array'],
+    [65_534, 'Uint16Array'],
+    [65_535, 'Int32Array'],
+    [-1, 'Int32Array'],
+    [2 ** 31 - 1, 'Int32Array'],
+    [2 ** 31, 'Float64Array'],
+    [-(2 ** 31), 'Float64Array'],
+    [2 ** 53, 'Float64Array'],
+    [-3e12, 'Float64Array'],
+    [0.5, 'Float64Array'],
+  ];
+  for (const [misfit, storage] of cases) {
     const store = new RunStore(4);
-    store.add(Float64Array.from([1, 2, 3]), [source('added', metric([5, Number.NaN, -7]), [0, 1, 2])], 4);
+    store.add(Float64Array.from([1, 2, 3]), [source('added', metric([5, Number.NaN, 254]), [0, 1, 2])], 4);
+    assert.ok(store.numbers('added') instanceof Uint8Array);
     // The misfit comes mid-run, after a null and a value that fit.
     store.add(Float64Array.from([4, 5, 6, 7]), [source('added', metric([Number.NaN, 8, misfit, 9]), [0, 1, 2, 3])], 4);
     store.add(Float64Array.from([8]), [source('other', metric([1]), [0])], 4);
-    assert.ok(store.numbers('added') instanceof Float64Array, `${misfit} widens the column`);
-    assert.deepEqual(numbersOf(store, 'added'), [5, Number.NaN, -7, Number.NaN, 8, misfit, 9, Number.NaN]);
+    assert.equal(store.numbers('added')!.constructor.name, storage, `${misfit} widens the column to ${storage}`);
+    assert.deepEqual(numbersOf(store, 'added'), [5, Number.NaN, 254, Number.NaN, 8, misfit, 9, Number.NaN]);
     const [, second] = store.sortedRuns();
     const added = second!.column('added');
     assert.ok(added !== undefined && added.kind === 'long');
     assert.deepEqual([...added.values], [0, 8, misfit, 9]);
     assert.deepEqual([...added.nulls!.toUint32Array()], [0]);
   }
-  // Values at the int32 edges that fit stay int32.
-  const edges = new RunStore(4);
-  edges.add(Float64Array.from([1, 2, 3]), [source('added', metric([2 ** 31 - 1, -(2 ** 31) + 1, Number.NaN]), [0, 1, 2])], 4);
-  assert.ok(edges.numbers('added') instanceof Int32Array);
-  assert.deepEqual(numbersOf(edges, 'added'), [2 ** 31 - 1, -(2 ** 31) + 1, Number.NaN]);
+  // Widening twice within one run, then a later run that fits the wider storage.
+  const twice = new RunStore(4);
+  twice.add(Float64Array.from([1, 2, 3, 4]), [source('added', metric([1, 300, Number.NaN, 100_000]), [0, 1, 2, 3])], 4);
+  twice.add(Float64Array.from([5, 6]), [source('added', metric([Number.NaN, 7]), [1, 0])], 4);
+  assert.ok(twice.numbers('added') instanceof Int32Array);
+  assert.deepEqual(numbersOf(twice, 'added'), [1, 300, Number.NaN, 100_000, 7, Number.NaN]);
 });
