@@ -201,8 +201,7 @@ class BatchIngestionRun {
     const names = schemas.map((schema) => schema.name);
     const metricNames = this.spec.ingestionMetrics.map((metric) => metric.name);
     const inputs: RowCursor[] = runs.map((run) => new SpillCursor(run, names, metricNames));
-    const folds = this.spec.ingestionMetrics.map((metric) => metric.fold);
-    const merged = new MergingCursor(inputs, names.length, folds, this.spec.rollup);
+    const merged = new MergingCursor(inputs, names.length, this.spec.ingestionMetrics, this.spec.rollup);
     try {
       await this.partition(merged, schemas);
     } finally {

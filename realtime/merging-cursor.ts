@@ -1,8 +1,8 @@
 // K-way merge of sorted row cursors (a binary heap ordered by row key). With rollup, rows with equal
 // keys from any inputs fold into one row; without it they are emitted one after another, in input order.
 import type { DimensionValue } from './dimension-values.js';
-import { combineMetricValues, type MetricValue } from './metric-values.js';
-import type { MetricFold } from './metrics-spec.js';
+import { combineStoredValues, type MetricValue } from './metric-values.js';
+import type { MetricFold, MetricStorage } from './metrics-spec.js';
 import { compareRowKeys, type RowCursor, type RowKey } from './row-cursor.js';
 
 export class MergingCursor implements RowCursor {
@@ -17,11 +17,12 @@ export class MergingCursor implements RowCursor {
   constructor(
     private readonly inputs: readonly RowCursor[],
     private readonly dimensionCount: number,
-    private readonly folds: readonly MetricFold[],
+    /** How each metric folds, and how it is stored (LONG sums saturate). */
+    private readonly metrics: readonly { readonly fold: MetricFold; readonly storage: MetricStorage }[],
     private readonly rollup: boolean,
   ) {
     this.currentDimensions = new Array<DimensionValue>(dimensionCount).fill(null);
-    this.currentMetrics = new Array<MetricValue>(folds.length).fill(null);
+    this.currentMetrics = new Array<MetricValue>(metrics.length).fill(null);
     this.currentKey = { time: () => this.currentTime, dimension: (index) => this.currentDimensions[index]! };
     inputs.forEach((input, position) => this.positionOf.set(input, position));
     for (const input of inputs) if (input.next()) this.push(input);
@@ -32,7 +33,7 @@ export class MergingCursor implements RowCursor {
     if (top === undefined) return false;
     this.currentTime = top.time();
     for (let index = 0; index < this.dimensionCount; index++) this.currentDimensions[index] = top.dimension(index);
-    for (let index = 0; index < this.folds.length; index++) this.currentMetrics[index] = top.metric(index);
+    for (let index = 0; index < this.metrics.length; index++) this.currentMetrics[index] = top.metric(index);
     if (top.next()) this.push(top);
     if (this.rollup) this.foldEqualRows();
     return true;
@@ -41,8 +42,8 @@ export class MergingCursor implements RowCursor {
   private foldEqualRows(): void {
     while (this.heap.length > 0 && compareRowKeys(this.heap[0]!, this.currentKey, this.dimensionCount) === 0) {
       const input = this.pop()!;
-      for (let index = 0; index < this.folds.length; index++) {
-        this.currentMetrics[index] = combineMetricValues(this.folds[index]!, this.currentMetrics[index]!, input.metric(index));
+      for (let index = 0; index < this.metrics.length; index++) {
+        this.currentMetrics[index] = combineStoredValues(this.metrics[index]!, this.currentMetrics[index]!, input.metric(index));
       }
       if (input.next()) this.push(input);
     }

@@ -25,6 +25,15 @@ export function combineMetricValues(fold: MetricFold, left: MetricValue, right: 
   return leftNumber + rightNumber;
 }
 
+/**
+ * combineMetricValues for a metric stored as `storage`: a LONG sum saturates at the int64 range, as
+ * sums within one index do (metric-columns.ts), so merging runs never yields a value no LONG column holds.
+ */
+export function combineStoredValues(metric: { readonly fold: MetricFold; readonly storage: MetricStorage }, left: MetricValue, right: MetricValue): MetricValue {
+  const combined = combineMetricValues(metric.fold, left, right);
+  return metric.fold === 'sum' && metric.storage === 'long' && typeof combined === 'number' ? asLong(combined) : combined;
+}
+
 const LONG_MIN = -9223372036854775808;
 /** The largest float64 below 2^63. */
 const LONG_MAX = 9223372036854774784;

@@ -15,6 +15,7 @@ import RoaringModule from 'roaring';
 import { assert } from '../cluster/errors.js';
 import type { ColumnData, Dictionary } from '../segment-format/columns.js';
 import type { DimensionSchema } from './dimensions-spec.js';
+import { asLong } from './metric-values.js';
 import type { IngestionMetric, MetricFold } from './metrics-spec.js';
 import type { SortedRun } from './run-file.js';
 import { gatherColumn, storedNullOf, type ColumnStorage } from './column-gather.js';
@@ -170,12 +171,15 @@ export class RunMerge implements MergedRows {
     const source = this.metricValues[index]!;
     const nullValue = storedNullOf(source);
     const fold = metric.fold;
+    const saturate = fold === 'sum' && metric.storage === 'long';
     const values = new Float64Array(to - from);
     for (let row = from; row < to; row++) {
       let value = Number.NaN;
       for (let at = starts[row]!; at < starts[row + 1]!; at++) {
         const partial = source[this.merged[at]!]!;
         value = foldValues(fold, value, partial === nullValue ? Number.NaN : partial);
+        // A LONG sum saturates at the int64 range at each step, as sums within one index do (metric-columns.ts).
+        if (saturate) value = asLong(value);
       }
       values[row - from] = value;
     }

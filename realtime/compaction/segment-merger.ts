@@ -37,8 +37,8 @@ const progressEveryRows = 10_000;
 /** Consumes (and closes) the cursors. */
 export async function mergeIntoSegments(cursors: readonly RowCursor[], options: MergeOptions): Promise<MergedSegment[]> {
   const { schema } = options;
-  const folds = schema.metrics.map((output) => output.metric.fold);
-  const merged = cursors.length === 1 && !schema.rollup ? cursors[0]! : new MergingCursor(cursors, schema.dimensions.length, folds, schema.rollup);
+  const metrics = schema.metrics.map((output) => output.metric);
+  const merged = cursors.length === 1 && !schema.rollup ? cursors[0]! : new MergingCursor(cursors, schema.dimensions.length, metrics, schema.rollup);
   const written: MergedSegment[] = [];
   try {
     await writeChunks(merged, options, written);

@@ -234,7 +234,7 @@ export class Sink {
       for (const input of inputs) input.close();
       throw error;
     }
-    const merged = inputs.length === 1 ? inputs[0]! : new MergingCursor(inputs, names.length, metrics.map((metric) => metric.fold), this.options.rollup);
+    const merged = inputs.length === 1 ? inputs[0]! : new MergingCursor(inputs, names.length, metrics, this.options.rollup);
     const builder = new SegmentBuilder(schemas, metrics);
     try {
       await copyRows(merged, builder);

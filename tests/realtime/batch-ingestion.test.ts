@@ -430,3 +430,42 @@ test('numbers past the int64 range saturate in LONG columns, and times no date h
     );
   }
 });
+
+test('LONG sums that pass the int64 range while rolled-up runs merge saturate at each step, as within one run', async (t) => {
+  // With maxRowsInMemory 1 each row is its own run, so the sums happen in the final merge: on columns,
+  // and row by row when multi-value rows send the runs to files. Unspilled, they happen in the index.
+  const rows = (tags: string | string[]) => [
+    { ts: 1714521600000, page: 'a', added: 9e18, tags },
+    { ts: 1714521600000, page: 'a', added: 9e18, tags },
+    { ts: 1714521600000, page: 'a', added: -9e18, tags },
+    { ts: 1714521600000, page: 'b', added: -9e18, tags },
+    { ts: 1714521600000, page: 'b', added: -9e18, tags },
+    { ts: 1714521600000, page: 'c', added: 5, tags },
+    { ts: 1714521600000, page: 'c', added: 6, tags },
+  ];
+  for (const [tags, label] of [
+    ['x', 'columnar merge'],
+    [['x', 'y'], 'row-by-row merge'],
+  ] as const) {
+    for (const maxRowsInMemory of [1, 1000]) {
+      const result = await ingest(t, {
+        inputSource: { type: 'inline', data: rows(tags as string | string[]).map((row) => JSON.stringify(row)).join('\n') },
+        inputFormat: { type: 'json' },
+        dimensionsSpec: { dimensions: ['page', 'tags'] },
+        metricsSpec: [{ type: 'longSum', name: 'added', fieldName: 'added' }],
+        granularitySpec: { rollup: true, queryGranularity: 'hour' },
+        tuningConfig: { maxRowsInMemory },
+      });
+      assert.deepEqual(
+        (await readAllRows(result)).map((row) => [row['page'], row['added']]),
+        [
+          // 9e18 + 9e18 saturates at the largest long below 2^63; then -9e18 is added to that.
+          ['a', 9223372036854774784 - 9e18],
+          ['b', -9223372036854775808],
+          ['c', 11],
+        ],
+        `${label}, maxRowsInMemory ${maxRowsInMemory}`,
+      );
+    }
+  }
+});
