@@ -3,7 +3,7 @@
 // and the shared sorted order, a worker builds the segment column itself and encodes it, so building
 // columns leaves the main thread (see parallel-column-encoder.ts).
 import RoaringModule from 'roaring';
-import { allocateIds, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
+import { allocateIds, idWidthFor, type ColumnData, type Dictionary, type DictionaryIds } from '../segment-format/columns.js';
 import type { ScratchMemory } from '../segment-format/scratch-memory.js';
 
 /** LONG metric values held in integers as narrow as they allow (RunStore), each type's null below. */
@@ -151,7 +151,7 @@ function gatherStrings(storage: Extract<ColumnStorage, { kind: 'stringDimension'
 
 /** allocateIds' array (the width the dictionary needs) in scratch memory. */
 function scratchIds(scratch: ScratchMemory, dictionarySize: number, length: number): DictionaryIds {
-  const width = allocateIds(dictionarySize, 0).BYTES_PER_ELEMENT;
+  const width = idWidthFor(dictionarySize);
   return width === 1 ? scratch.uint8('gatheredIds', length) : width === 2 ? scratch.uint16('gatheredIds', length) : scratch.uint32('gatheredIds', length);
 }
 

@@ -15,7 +15,7 @@
 // (each integer type's null is the one value it cannot store as itself, see storedNullOf). A run that
 // needs more widens the column, copying the rows before it.
 import RoaringModule from 'roaring';
-import type { ColumnData, ColumnType, Dictionary } from '../segment-format/columns.js';
+import { idWidthFor, type ColumnData, type ColumnType, type Dictionary } from '../segment-format/columns.js';
 import { compareDictionaryValues } from '../segment-format/columns-from-rows.js';
 import { INT32_NULL, storedNullOf, UINT16_NULL, UINT8_NULL, type ColumnStorage } from './column-gather.js';
 import type { SortedRun } from './run-file.js';
@@ -379,11 +379,6 @@ class StoredRun implements SortedRun {
   }
 
   close(): void {}
-}
-
-/** Bytes per id for a dictionary of `size` values. */
-function idWidthFor(size: number): 1 | 2 | 4 {
-  return size <= 0x100 ? 1 : size <= 0x10000 ? 2 : 4;
 }
 
 function sharedIds(width: 1 | 2 | 4, capacity: number): StoredIds {

@@ -90,9 +90,13 @@ export function columnTypeOf(column: ColumnData): ColumnType {
   }
 }
 
+/** Bytes per id of the narrowest id array for a dictionary of the given size. */
+export function idWidthFor(dictionarySize: number): 1 | 2 | 4 {
+  return dictionarySize <= 0x100 ? 1 : dictionarySize <= 0x10000 ? 2 : 4;
+}
+
 /** Narrowest id array for a dictionary of the given size. */
 export function allocateIds(dictionarySize: number, length: number): DictionaryIds {
-  if (dictionarySize <= 0x100) return new Uint8Array(length);
-  if (dictionarySize <= 0x10000) return new Uint16Array(length);
-  return new Uint32Array(length);
+  const width = idWidthFor(dictionarySize);
+  return width === 1 ? new Uint8Array(length) : width === 2 ? new Uint16Array(length) : new Uint32Array(length);
 }

@@ -1,6 +1,6 @@
 // Decodes string columns. Dictionary, ids and offsets are read on decode; the bitmaps section is
 // read (and CRC-checked) on the first bitmap(id) call, and each bitmap deserialized on its first use.
-import { allocateIds, type BitmapIndex, type DictionaryIds, type MultiValueStringColumn, type StringColumn } from './columns.js';
+import { allocateIds, idWidthFor, type BitmapIndex, type DictionaryIds, type MultiValueStringColumn, type StringColumn } from './columns.js';
 import { groupRowsById } from './bitmap-index-builder.js';
 import { BitmapRunsSection, DerivedBitmapIndex } from './bitmap-section.js';
 import { decompressBlocks } from './block-compression.js';
@@ -41,7 +41,7 @@ function lazyBitmaps(source: SectionSource, dictionarySize: number, rowCount: nu
 function decodeIds(source: SectionSource, idWidthBytes: 1 | 2 | 4, count: number, dictionarySize: number): DictionaryIds {
   const label = source.label('ids');
   const raw = decompressBlocks(source.read('ids'), label);
-  if (allocateIds(dictionarySize, 0).BYTES_PER_ELEMENT !== idWidthBytes) throw corruptSegment(`${label}: id width ${idWidthBytes} does not fit a dictionary of ${dictionarySize}`);
+  if (idWidthFor(dictionarySize) !== idWidthBytes) throw corruptSegment(`${label}: id width ${idWidthBytes} does not fit a dictionary of ${dictionarySize}`);
   // Wider packed values would be truncated by the id array before the range check below could see them.
   if (raw.length >= 4 && new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0, true) > 8 * idWidthBytes) {
     throw corruptSegment(`${label}: packed wider than the ${idWidthBytes}-byte ids of its dictionary`);

@@ -1,5 +1,5 @@
 // Encodes single- and multi-value string columns: dictionary, ids (and offsets), bitmaps.
-import { allocateIds, type DictionaryIds, type MultiValueStringColumnData, type StringColumnData } from './columns.js';
+import { allocateIds, idWidthFor, type DictionaryIds, type MultiValueStringColumnData, type StringColumnData } from './columns.js';
 import { groupRowsById, type GroupedRows } from './bitmap-index-builder.js';
 import { encodeBitmapRuns } from './bitmap-section.js';
 import { compressBlocks } from './block-compression.js';
@@ -95,7 +95,7 @@ function checkOffsets(name: string, offsets: Uint32Array, idCount: number, rowCo
 
 /** The ids in the narrowest width for the dictionary, so readers can rely on the width. */
 function canonicalIds(name: string, ids: DictionaryIds, dictionarySize: number): DictionaryIds {
-  if (allocateIds(dictionarySize, 0).BYTES_PER_ELEMENT === ids.BYTES_PER_ELEMENT) return ids;
+  if (idWidthFor(dictionarySize) === ids.BYTES_PER_ELEMENT) return ids;
   const converted = allocateIds(dictionarySize, ids.length);
   for (let index = 0; index < ids.length; index++) {
     const id = ids[index]!;
