@@ -59,10 +59,10 @@ export function gatherColumn(storage: ColumnStorage, order: Uint32Array, scratch
   }
 }
 
+// The gathers below note whether any value is null while they copy, one loop per array type so each
+// loop's loads and stores stay monomorphic; only then does nullsZeroed look for the null rows.
+
 function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, order: Uint32Array, scratch: ScratchMemory | undefined): ColumnData {
-  let nullRows: number[] | null = null;
-  // One loop per array type keeps each loop's stores monomorphic.
-  // The gather notes whether any value is NaN (null); only then are the null rows looked for.
   if (kind === 'float') {
     const values = new Float32Array(order.length);
     let anyNull = false;
@@ -71,9 +71,7 @@ function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, o
       values[index] = value;
       if (value !== value) anyNull = true;
     }
-    if (anyNull) for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
-    if (nullRows !== null) for (const row of nullRows) values[row] = 0;
-    return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+    return { kind, values, nulls: anyNull ? nullsZeroed(values, Number.NaN) : null };
   }
   const values = scratch === undefined ? new Float64Array(order.length) : scratch.float64('gatheredValues', order.length);
   let anyNull = false;
@@ -82,9 +80,7 @@ function gatherMetric(kind: 'long' | 'float' | 'double', source: Float64Array, o
     values[index] = value;
     if (value !== value) anyNull = true;
   }
-  if (anyNull) for (let index = 0; index < order.length; index++) if (Number.isNaN(values[index]!)) (nullRows ??= []).push(index);
-  if (nullRows !== null) for (const row of nullRows) values[row] = 0;
-  return { kind, values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+  return { kind, values, nulls: anyNull ? nullsZeroed(values, Number.NaN) : null };
 }
 
 /** A LONG metric stored in integers (see RunStore), storedNullOf(source) for null. */
@@ -97,15 +93,21 @@ function gatherIntegerLongs(source: IntegerValues, order: Uint32Array, scratch: 
     values[index] = value;
     if (value === nullValue) anyNull = true;
   }
-  let nullRows: number[] | null = null;
-  if (anyNull) {
-    for (let index = 0; index < order.length; index++) {
-      if (values[index] !== nullValue) continue;
-      (nullRows ??= []).push(index);
+  return { kind: 'long', values, nulls: anyNull ? nullsZeroed(values, nullValue) : null };
+}
+
+/** The rows holding `nullValue` (NaN: any NaN), each set to 0 as a null row is stored; null when there are none. */
+function nullsZeroed(values: Float64Array | Float32Array, nullValue: number): InstanceType<typeof RoaringBitmap32> | null {
+  const nullIsNaN = nullValue !== nullValue;
+  const nullRows: number[] = [];
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index]!;
+    if (nullIsNaN ? value !== value : value === nullValue) {
+      nullRows.push(index);
       values[index] = 0;
     }
   }
-  return { kind: 'long', values, nulls: nullRows === null ? null : new RoaringBitmap32(nullRows) };
+  return nullRows.length === 0 ? null : new RoaringBitmap32(nullRows);
 }
 
 function gatherNumericDimension(kind: 'long' | 'float' | 'double', keys: Int32Array, source: readonly number[], order: Uint32Array): ColumnData {
